@@ -1,0 +1,41 @@
+"""Command line: `flask --app wsgi db upgrade`, `demo`, `create-user`, scenario import/export, settlement preview."""
+from __future__ import annotations
+
+import click
+from alembic import command
+from flask import Flask, current_app
+from flask.cli import AppGroup
+
+from . import migrate
+
+db_cli = AppGroup("db", help="Database migrations (Alembic).")
+
+
+@db_cli.command("upgrade")
+@click.argument("revision", default="head")
+def db_upgrade(revision: str) -> None:
+    """Migrate the database up to REVISION (default: head)."""
+    migrate.upgrade(current_app.config["DATABASE_URL"], revision)
+
+
+@db_cli.command("downgrade")
+@click.argument("revision", default="-1")
+def db_downgrade(revision: str) -> None:
+    """Migrate the database down to REVISION (default: one step)."""
+    migrate.downgrade(current_app.config["DATABASE_URL"], revision)
+
+
+@db_cli.command("revision")
+@click.option("-m", "--message", required=True)
+def db_revision(message: str) -> None:
+    """Write a new migration from the difference between models and database."""
+    command.revision(migrate.alembic_config(current_app.config["DATABASE_URL"]), message=message,
+                     autogenerate=True)
+
+
+def register_commands(app: Flask) -> None:
+    app.cli.add_command(db_cli)
+    from .demo import demo_command
+    app.cli.add_command(demo_command)
+    from .users_cli import create_user_command
+    app.cli.add_command(create_user_command)

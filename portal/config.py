@@ -1,0 +1,64 @@
+"""Configuration from the environment; refuses to run in production without real secrets."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+INSTANCE = ROOT / "instance"
+DEMO_SECRET = "demo-only-not-a-secret"
+
+
+class ConfigError(RuntimeError):
+    pass
+
+
+def load_config(overrides: dict | None = None) -> dict:
+    """Build the Flask config from the environment and explicit overrides (tests)."""
+    overrides = dict(overrides or {})
+    env = os.environ
+    demo = env.get("PORTAL_DEMO") == "1" or overrides.get("DEMO", False)
+    testing = overrides.get("TESTING", False)
+    debug = env.get("FLASK_DEBUG") == "1"
+    config = {
+        "DATABASE_URL": env.get("DATABASE_URL", f"sqlite:///{INSTANCE / 'portal.db'}"),
+        "SECRET_KEY": env.get("SECRET_KEY"),
+        # Key for BSN encryption and its look-up hash; separate from SECRET_KEY in production.
+        "BSN_KEY": env.get("BSN_KEY"),
+        "EVIDENCE_DIR": env.get("EVIDENCE_DIR", str(INSTANCE / "evidence")),
+        "DEMO": demo,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": not (demo or debug or testing),
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SECURE": not (demo or debug or testing),
+        "MAX_CONTENT_LENGTH": 11 * 1024 * 1024,
+        "WTF_CSRF_TIME_LIMIT": None,
+        "BABEL_DEFAULT_LOCALE": "nl",
+        "BABEL_DEFAULT_TIMEZONE": "Europe/Amsterdam",
+        "LOGIN_MAX_FAILURES_PER_ACCOUNT": 5,
+        "LOGIN_MAX_FAILURES_PER_ADDRESS": 20,
+        "LOGIN_FAILURE_WINDOW_MINUTES": 15,
+        "PAGE_SIZE": 50,
+    }
+    config.update(overrides)
+    # Management commands (`flask --app wsgi db upgrade`, imports) serve no sessions; they may run
+    # without secrets, with a warning. Serving (gunicorn) outside demo/debug never does.
+    cli = env.get("FLASK_RUN_FROM_CLI") == "true"
+    relaxed = config["DEMO"] or debug or config.get("TESTING") or cli
+    if cli and not (config["DEMO"] or debug or config.get("TESTING")) and not config["SECRET_KEY"]:
+        import sys
+        print("warning: SECRET_KEY/BSN_KEY not set; using demo keys (fine for a demo or a check, "
+              "not for real data)", file=sys.stderr)
+    if not config["SECRET_KEY"] or config["SECRET_KEY"] == DEMO_SECRET:
+        if not relaxed:
+            raise ConfigError("SECRET_KEY is not set: set a long random SECRET_KEY in the environment "
+                              "(only demo, debug and test mode run without one)")
+        config["SECRET_KEY"] = DEMO_SECRET
+    if len(config["SECRET_KEY"]) < 32 and not relaxed:
+        raise ConfigError("SECRET_KEY is too short: use at least 32 random characters")
+    if not config["BSN_KEY"]:
+        if not relaxed:
+            raise ConfigError("BSN_KEY is not set: set a long random BSN_KEY in the environment")
+        config["BSN_KEY"] = "demo-bsn-key-" + config["SECRET_KEY"]
+    return config

@@ -1,0 +1,58 @@
+"""Engine and per-request session: one request, one transaction."""
+from __future__ import annotations
+
+from flask import Flask, current_app, g
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+
+def make_engine(url: str) -> Engine:
+    """Create an engine; SQLite gets foreign keys and a busy timeout."""
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"timeout": 30})
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_connection, _record):
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA foreign_keys = ON")
+            cursor.execute("PRAGMA journal_mode = WAL")
+            cursor.close()
+
+        return engine
+    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
+
+
+class Database:
+    """Holds the engine and the session factory of one app."""
+
+    def __init__(self, url: str):
+        self.engine = make_engine(url)
+        self.session_factory = sessionmaker(self.engine, expire_on_commit=False, autoflush=True)
+
+    def bind(self, connection) -> None:
+        """Run every session on one connection inside its transaction (tests roll it back)."""
+        self.session_factory = sessionmaker(bind=connection, expire_on_commit=False,
+                                            join_transaction_mode="create_savepoint")
+
+
+def init_app(app: Flask) -> Database:
+    database = Database(app.config["DATABASE_URL"])
+    app.extensions["database"] = database
+
+    @app.teardown_appcontext
+    def _close_session(exc):
+        session: Session | None = g.pop("db_session", None)
+        if session is not None:
+            if exc is not None or session.in_transaction():
+                session.rollback()
+            session.close()
+
+    return database
+
+
+def get_session() -> Session:
+    """Return this request's session (created on first use)."""
+    if "db_session" not in g:
+        g.db_session = current_app.extensions["database"].session_factory()
+    return g.db_session

@@ -1,0 +1,78 @@
+"""Dutch formatting of money, dates and codes for templates: € 1.234,56 and 31-12-2026."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
+
+from flask import Flask
+
+from .clock import AMSTERDAM
+
+LABELS = {
+    "voortraject": "Voortraject", "aanbodversterking": "Aanbodversterking", "arbeidsritme": "Arbeidsritme",
+    "directe_bemiddeling": "Directe bemiddeling en nazorg", "sociale_activering": "Sociale activering",
+    "intake": "Intake", "plan": "Trajectplan", "participation_step": "Participatiestap", "placement": "Plaatsing",
+    "sustained_placement": "Duurzame plaatsing", "completion": "Afronding",
+    "pending": "In behandeling", "approved": "Goedgekeurd", "rejected": "Afgekeurd", "revoked": "Ingetrokken",
+    "referred": "Aangemeld", "declined": "Geweigerd", "accepted": "Geaccepteerd", "active": "Lopend",
+    "ended": "Beëindigd", "moved": "Verhuisd", "deceased": "Overleden", "medical": "Medisch", "work": "Werk",
+    "dropout": "Uitval", "completed": "Afgerond", "other": "Anders",
+    "statushouder": "Statushouder", "vijftig_plus": "50-plus", "jongere": "Jongere",
+    "arbeidsbeperking": "Arbeidsbeperking", "overig": "Overig",
+    "participatiewet": "Participatiewet", "anw": "ANW", "ioaw": "IOAW", "geen": "Geen (nug)",
+    "provider": "Re-integratiebedrijf", "klantmanager": "Klantmanager", "reviewer": "Contractmanager",
+    "finance": "Financiën", "admin": "Beheerder",
+    "none": "Nog geen plan", "submitted": "Ingediend", "returned": "Teruggestuurd",
+    "draft": "Concept", "issued": "Gefactureerd", "discarded": "Vervallen",
+    "payable": "Betaalbaar", "partial": "Deels betaalbaar", "withheld": "Ingehouden",
+    "invoice": "Factuur", "credit_note": "Creditnota", "open": "Open", "upheld": "Gegrond",
+    "OUTSIDE_CONTRACT_PERIOD": "Start buiten de contractperiode", "OVER_VOLUME": "Boven het gecontracteerde volume",
+    "DUPLICATE_CLAIM": "Dubbele declaratie", "LATE_SUBMISSION": "Te laat ingediend",
+    "OUTSIDE_WINDOW": "Buiten de resultaattermijn", "AWAITING_REVIEW": "Wacht op beoordeling",
+    "NORM_PENDING": "Prestatienorm nog niet vast te stellen", "NORM_NOT_MET": "Prestatienorm niet gehaald",
+    "CORRECTION": "Correctie", "REVOKED": "Goedkeuring ingetrokken",
+    "employment_contract": "Arbeidscontract", "payslip": "Loonstrook", "employer_statement": "Werkgeversverklaring",
+    "attendance_list": "Presentielijst",
+    "vast": "Vast", "bepaalde_tijd": "Bepaalde tijd", "uitzend": "Uitzendcontract", "oproep": "Oproepcontract",
+    "proefplaatsing": "Proefplaatsing", "fully": "Volledig", "partly": "Gedeeltelijk", "not": "Niet",
+}
+
+
+def label(code: str | None) -> str:
+    """Return the Dutch label of a stored code."""
+    if code is None:
+        return ""
+    return LABELS.get(code, code)
+
+
+def euro(amount: Decimal | None) -> str:
+    """Format an amount as € 1.234,56 (negative: € -1.234,56)."""
+    if amount is None:
+        return ""
+    amount = Decimal(amount).quantize(Decimal("0.01"), ROUND_HALF_UP)
+    sign = "-" if amount < 0 else ""
+    whole, cents = f"{abs(amount):.2f}".split(".")
+    groups = []
+    while whole:
+        groups.insert(0, whole[-3:])
+        whole = whole[:-3]
+    return f"€ {sign}{'.'.join(groups)},{cents}"
+
+
+def nl_date(value: date | datetime | None) -> str:
+    """Format a date as 31-12-2026 (a timestamp in Amsterdam time, with hh:mm)."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.astimezone(AMSTERDAM).strftime("%d-%m-%Y %H:%M")
+    return value.strftime("%d-%m-%Y")
+
+
+def percent(value) -> str:
+    if value is None:
+        return "—"
+    return f"{Decimal(value):.2f}".replace(".", ",") + " %"
+
+
+def register(app: Flask) -> None:
+    app.jinja_env.filters.update(euro=euro, nl_date=nl_date, label=label, percent=percent)

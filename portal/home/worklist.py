@@ -1,0 +1,69 @@
+"""What is waiting for a user, per role: a few counting queries."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ..access import scope_trajectories
+from ..models import Contract, Invoice, MilestoneClaim, Objection, SettlementRun, Trajectory, User
+
+
+@dataclass(frozen=True)
+class Item:
+    label: str
+    count: int
+    endpoint: str | None = None
+
+
+@dataclass(frozen=True)
+class Panel:
+    role: str
+    title: str
+    items: tuple[Item, ...]
+
+
+def _count(session: Session, query) -> int:
+    return session.scalar(select(func.count()).select_from(query.subquery()))
+
+
+def work_waiting(session: Session, user: User) -> list[Panel]:
+    """Return one panel per role of the user with counts of open work."""
+    panels = []
+    if user.has_role("provider"):
+        mine = scope_trajectories(user)
+        panels.append(Panel("provider", "Re-integratiebedrijf", (
+            Item("Nieuwe aanmeldingen", _count(session, mine.where(Trajectory.status == "referred"))),
+            Item("Lopende trajecten", _count(session, mine.where(Trajectory.status.in_(("accepted", "active"))))),
+            Item("Afgekeurde declaraties", _count(session, scope_trajectories(
+                user, select(MilestoneClaim).join(MilestoneClaim.trajectory)).where(
+                MilestoneClaim.review == "rejected"))),
+            Item("Facturen", _count(session, select(Invoice).where(Invoice.provider_id == user.provider_id))),
+        )))
+    if user.has_role("klantmanager"):
+        mine = scope_trajectories(user)
+        panels.append(Panel("klantmanager", "Klantmanager", (
+            Item("Trajectplannen ter goedkeuring", _count(session, mine.where(Trajectory.plan_status == "submitted"))),
+            Item("Aanmeldingen nog niet geaccepteerd", _count(session, mine.where(Trajectory.status == "referred"))),
+            Item("Lopende trajecten", _count(session, mine.where(Trajectory.status.in_(("accepted", "active"))))),
+        )))
+    if user.has_role("reviewer"):
+        panels.append(Panel("reviewer", "Contractmanager", (
+            Item("Declaraties te beoordelen", _count(session, select(MilestoneClaim).where(
+                MilestoneClaim.review == "pending"))),
+            Item("Open bezwaren", _count(session, select(Objection).where(Objection.status == "open"))),
+        )))
+    if user.has_role("finance"):
+        panels.append(Panel("finance", "Financiën", (
+            Item("Afrekeningen ter goedkeuring", _count(session, select(SettlementRun).where(
+                SettlementRun.status == "submitted"))),
+            Item("Concept-afrekeningen", _count(session, select(SettlementRun).where(SettlementRun.status == "draft"))),
+            Item("Gefactureerde documenten", _count(session, select(Invoice))),
+        )))
+    if user.has_role("admin"):
+        panels.append(Panel("admin", "Beheer", (
+            Item("Contracten", _count(session, select(Contract))),
+            Item("Gebruikers", _count(session, select(User))),
+        )))
+    return panels
