@@ -303,21 +303,26 @@ def _claim(session, rng, trajectory, kind, happened, submitted, number, placemen
                            decided_at=clock.now(), reviewer_id=reviewer.id))
 
 
-def print_logins(logins: dict) -> None:
-    click.echo("\nDemo-logins (wachtwoord voor allemaal: %s):" % DEMO_PASSWORD)
-    for email, user in logins.items():
+def print_logins(session: Session) -> None:
+    from .models import User
+    click.echo(f"\nDemo-logins (wachtwoord voor allemaal: {DEMO_PASSWORD}):")
+    for user in session.scalars(select(User).order_by(User.id)):
         roles = ", ".join(sorted(user.roles))
-        click.echo(f"  {email:34s} {roles}")
+        click.echo(f"  {user.email:34s} {roles}")
 
 
 @click.command("demo")
 @click.option("--reset", is_flag=True, help="empty the (SQLite demo) database first")
+@click.option("--if-empty", is_flag=True, help="only fill an empty database; always print the logins")
 @with_appcontext
-def demo_command(reset: bool) -> None:
+def demo_command(reset: bool, if_empty: bool) -> None:
     """Fill the database with the deterministic demo data and print the demo logins."""
     from .db import get_session
     from .models import Base
     session = get_session()
+    if if_empty and session.scalar(select(Consortium.id)) is not None:
+        print_logins(session)
+        return
     if reset:
         url = current_app.config["DATABASE_URL"]
         if not url.startswith("sqlite"):
@@ -330,6 +335,6 @@ def demo_command(reset: bool) -> None:
         from . import migrate
         migrate.upgrade(url)
         session = get_session()
-    logins = build_demo(session)
+    build_demo(session)
     session.commit()
-    print_logins(logins)
+    print_logins(session)

@@ -1,0 +1,116 @@
+"""Small factories for portal tests: each makes one valid object with sensible defaults."""
+from __future__ import annotations
+
+import itertools
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy.orm import Session
+
+from portal.auth.service import create_user as _create_user
+from portal.models import (Consortium, Contract, FundingShare, MilestoneClaim, Municipality, Provider, StaffelStep,
+                           Tranche, Trajectory, User)
+from portal.trajectories.clients import register_client
+
+PASSWORD = "correct horse battery"
+_seq = itertools.count(1)
+
+VALID_BSNS = ["111222333", "123456782", "068831067", "924708220", "654444638", "786122134", "183703862",
+              "232624478", "349711420", "512380237"]
+
+
+def next_id() -> int:
+    return next(_seq)
+
+
+def create_consortium(db: Session, code: str = "NK") -> Consortium:
+    consortium = Consortium(code=f"{code}{next_id()}", name="Noord-Kennemerland", lead_municipality_code="0361")
+    db.add(consortium)
+    db.flush()
+    return consortium
+
+
+def create_municipality(db: Session, consortium: Consortium, name: str = "Alkmaar") -> Municipality:
+    n = next_id()
+    municipality = Municipality(consortium_id=consortium.id, cbs_code=f"{9000 + n % 999:04d}", name=f"{name} {n}")
+    db.add(municipality)
+    db.flush()
+    return municipality
+
+
+def create_provider(db: Session, name: str = "Werkkracht Noord BV") -> Provider:
+    n = next_id()
+    provider = Provider(code=f"P{n}", name=f"{name} {n}", kvk="34123456", vat_id="NL123456782B01",
+                        iban="NL91ABNA0417164300", city="Alkmaar")
+    db.add(provider)
+    db.flush()
+    return provider
+
+
+def create_contract(db: Session, consortium: Consortium, provider: Provider, *, segment: str = "directe_bemiddeling",
+                    start: date = date(2026, 1, 1), end: date = date(2026, 12, 31), price: str = "4000.00",
+                    norm: bool = True, **overrides) -> Contract:
+    contract = Contract(code=f"K{next_id()}", consortium_id=consortium.id, provider_id=provider.id, segment=segment,
+                        start=start, end=end, price=Decimal(price), vat_rate=Decimal("21"),
+                        submission_deadline_days=60, **overrides)
+    contract.tranches = [
+        Tranche(position=0, code="intake", milestone_type="intake", share=Decimal("20"), result=False),
+        Tranche(position=1, code="plaatsing", milestone_type="placement", share=Decimal("30"), result=True),
+        Tranche(position=2, code="duurzaam", milestone_type="sustained_placement", share=Decimal("50"), result=True),
+    ]
+    if norm:
+        contract.norm_milestone, contract.norm_rate = "placement", Decimal("35")
+        contract.norm_measurement_months, contract.norm_window_months = 12, 12
+        contract.staffel = [StaffelStep(min_ratio=Decimal("0"), pay=Decimal("0")),
+                            StaffelStep(min_ratio=Decimal("1"), pay=Decimal("1"))]
+    contract.funding = [FundingShare(position=0, source="ESF", share=Decimal("50")),
+                        FundingShare(position=1, source="WERKDEEL", share=Decimal("50"))]
+    db.add(contract)
+    db.flush()
+    return contract
+
+
+def create_user(db: Session, *roles: str, provider: Provider | None = None,
+                municipality: Municipality | None = None) -> User:
+    n = next_id()
+    return _create_user(db, email=f"user{n}@example.org", name=f"Gebruiker {n}", password=PASSWORD,
+                        roles=list(roles), provider_id=provider.id if provider else None,
+                        municipality_id=municipality.id if municipality else None)
+
+
+def create_trajectory(db: Session, contract: Contract, municipality: Municipality, *, status: str = "active",
+                      start: date | None = date(2026, 2, 1), bsn: str | None = None, **overrides) -> Trajectory:
+    n = next_id()
+    client = register_client(db, None, bsn=bsn or _fresh_bsn(n), municipality_id=municipality.id,
+                             first_name="Test", last_name=f"Cliënt {n}", target_group="overig",
+                             benefit="participatiewet")
+    trajectory = Trajectory(ref=f"T{n}", contract_id=contract.id, provider_id=contract.provider_id,
+                            segment=contract.segment, client_id=client.id, municipality_id=municipality.id,
+                            status=status, referred_on=start or date(2026, 1, 15),
+                            start=start if status not in ("referred", "declined") else None, **overrides)
+    db.add(trajectory)
+    db.flush()
+    return trajectory
+
+
+def create_claim(db: Session, trajectory: Trajectory, type: str = "intake", *, happened: date = date(2026, 2, 3),
+                 submitted: date = date(2026, 2, 10), review: str = "pending", reviewed: date | None = None,
+                 **overrides) -> MilestoneClaim:
+    claim = MilestoneClaim(ref=f"M{next_id()}", trajectory_id=trajectory.id, type=type, date=happened,
+                           submitted=submitted, review=review,
+                           reviewed=reviewed if review == "pending" else (reviewed or date(2026, 2, 15)),
+                           **overrides)
+    db.add(claim)
+    db.flush()
+    return claim
+
+
+def _fresh_bsn(n: int) -> str:
+    """Return an elfproef-valid BSN derived from n (unique per n)."""
+    base = 100_000_000 + n * 7919
+    for candidate in range(base, base + 100):
+        digits = f"{candidate:09d}"[:8]
+        check = sum(int(d) * w for d, w in zip(digits, range(9, 1, -1))) % 11
+        if check < 10:
+            return digits + str(check)
+    raise AssertionError("no BSN")
