@@ -9,9 +9,11 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.pool import NullPool
 
 from portal import create_app, migrate
+from portal.auth.passwords import use_fast_hashing_for_tests
 
 from .pgcluster import Cluster
 
+use_fast_hashing_for_tests()
 ENGINES = [e for e in os.environ.get("TEST_ENGINES", "sqlite,postgresql").split(",") if e]
 
 

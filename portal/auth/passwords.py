@@ -9,6 +9,13 @@ _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash("not-a-real-password")
 
 
+def use_fast_hashing_for_tests() -> None:
+    """Make hashing cheap (tests create hundreds of users); never called by the app itself."""
+    global _hasher, _DUMMY_HASH
+    _hasher = PasswordHasher(time_cost=1, memory_cost=64, parallelism=1)
+    _DUMMY_HASH = _hasher.hash("not-a-real-password")
+
+
 def hash_password(password: str) -> str:
     return _hasher.hash(password)
 

@@ -1,0 +1,34 @@
+"""Grid rows: one per URL (endpoint + method), with who may use it on tenant A's object.
+
+Every area adds its rows in its own module `rows_<area>.py` as a list named ROWS;
+test_grid.py collects them all and fails when an endpoint of the app has no row.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+from .world import ROLES, World
+
+EVERYONE = frozenset(ROLES) - {"anonymous"}
+STAFF = frozenset({"reviewer", "finance", "admin"})
+
+
+@dataclass(frozen=True)
+class Row:
+    endpoint: str
+    method: str
+    url: Callable[[World], str]
+    allowed: frozenset[str]            # roles that get through (2xx, 3xx, or a 400 form error)
+    hidden: frozenset[str] = frozenset()  # roles that get 404: another tenant's object
+    data: Callable[[World], dict] = field(default=lambda w: {})
+    public: bool = False               # anonymous users get through too
+
+    def expected(self, role: str) -> str:
+        if role == "anonymous":
+            return "allowed" if self.public else "login"
+        if role in self.allowed:
+            return "allowed"
+        if role in self.hidden:
+            return "hidden"
+        return "forbidden"

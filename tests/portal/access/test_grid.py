@@ -1,0 +1,47 @@
+"""Every role × every URL: who gets through, who gets 403, and who must not even learn it exists (404)."""
+from __future__ import annotations
+
+import importlib
+import pkgutil
+
+import pytest
+
+from . import __path__ as access_path
+from .rows import Row
+from .world import ROLES, build_world
+
+
+def all_rows() -> list[Row]:
+    rows = []
+    for module in pkgutil.iter_modules(access_path):
+        if module.name.startswith("rows_"):
+            rows += importlib.import_module(f"{__package__}.{module.name}").ROWS
+    return rows
+
+
+ROWS = all_rows()
+
+
+def test_every_endpoint_has_a_row(app):
+    covered = {(r.endpoint, r.method) for r in ROWS}
+    missing = sorted((rule.endpoint, method) for rule in app.url_map.iter_rules() if rule.endpoint != "static"
+                     for method in rule.methods - {"HEAD", "OPTIONS"} if (rule.endpoint, method) not in covered)
+    assert missing == []
+
+
+@pytest.mark.parametrize("row", ROWS, ids=lambda r: f"{r.method} {r.endpoint}")
+def test_grid(app, db, row: Row):
+    world = build_world(db)
+    url = row.url(world)
+    for role in ROLES:
+        client = app.test_client()
+        if role != "anonymous":
+            with client.session_transaction() as session:
+                session["_user_id"] = str(world.users[role].id)
+                session["_fresh"] = True
+        response = client.open(url, method=row.method, data=row.data(world))
+        status = response.status_code
+        expected = row.expected(role)
+        got = ("login" if status == 302 and "/login" in response.headers.get("Location", "") and role == "anonymous"
+               else "error" if status >= 500 else "hidden" if status == 404 else "forbidden" if status == 403 else "allowed")
+        assert got == expected, f"{role} {row.method} {url}: {status}, expected {expected}"
