@@ -92,8 +92,8 @@ LAST_NAMES = ["de Vries", "Jansen", "Bakker", "El Amrani", "Visser", "Smit", "Yi
 EMPLOYERS = [("Bakkerij Het Zuiden", "34123456"), ("Zorggroep Noorderkwartier", "37098765"),
              ("Installatiebedrijf Alkmaar", "37011223"), ("Tuincentrum De Kwakel", "36054321"),
              ("Logistiek Centrum Heerhugowaard", "37065432"), ("Supermarkt De Noord", "37123987")]
-TARGET_GROUPS = ["statushouder", "vijftig_plus", "jongere", "arbeidsbeperking", "overig", "overig"]
-BENEFITS = ["participatiewet"] * 6 + ["anw", "geen"]
+TARGET_GROUPS = ["statushouder", "50plus", "jongere", "arbeidsbeperking", "overig", "overig"]
+BENEFITS = ["participatiewet"] * 6 + ["anw", "nug"]
 
 
 def demo_bsn(rng: random.Random) -> str:

@@ -5,10 +5,11 @@ import os
 import uuid
 
 import pytest
-from sqlalchemy import create_engine, event
+from sqlalchemy import create_engine
 from sqlalchemy.pool import NullPool
 
 from portal import create_app, migrate
+from portal.db import make_sqlite_transactional
 from portal.auth.passwords import use_fast_hashing_for_tests
 
 from .pgcluster import Cluster
@@ -45,9 +46,7 @@ def database_url(request, tmp_path_factory):
 def engine(database_url):
     engine = create_engine(database_url, poolclass=NullPool)
     if database_url.startswith("sqlite"):
-        @event.listens_for(engine, "connect")
-        def _fk(dbapi_connection, _record):
-            dbapi_connection.execute("PRAGMA foreign_keys = ON")
+        make_sqlite_transactional(engine)
     yield engine
     engine.dispose()
 

@@ -1,16 +1,19 @@
 """The closed vocabularies the portal stores; each becomes a CHECK constraint."""
 from __future__ import annotations
 
-# Domain vocabularies shared with the settlement engine (scenario-format.md).
-SEGMENTS = ("voortraject", "aanbodversterking", "arbeidsritme", "directe_bemiddeling", "sociale_activering")
-MILESTONE_TYPES = ("intake", "plan", "participation_step", "placement", "sustained_placement", "completion")
+from settlement.glossary import EndReason, MilestoneType, Review, Segment
+
+# Domain vocabularies: the settlement engine's glossary is the one spelling.
+SEGMENTS = tuple(s.value for s in Segment)
+MILESTONE_TYPES = tuple(m.value for m in MilestoneType)
 REVIEW_STATES = ("pending", "approved", "rejected")
-END_REASONS = ("moved", "deceased", "medical", "work", "dropout", "completed", "other")
+assert set(REVIEW_STATES) == {r.value for r in Review}
+END_REASONS = tuple(r.value for r in EndReason)
 
 ROLES = ("provider", "klantmanager", "reviewer", "finance", "admin")
 
-TARGET_GROUPS = ("statushouder", "vijftig_plus", "jongere", "arbeidsbeperking", "overig")
-BENEFITS = ("participatiewet", "anw", "ioaw", "geen")
+TARGET_GROUPS = ("statushouder", "50plus", "jongere", "arbeidsbeperking", "overig")
+BENEFITS = ("participatiewet", "anw", "ioaw", "nug")
 
 TRAJECTORY_STATES = ("referred", "declined", "accepted", "active", "ended")
 PLAN_STATES = ("none", "submitted", "approved", "returned")

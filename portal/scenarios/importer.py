@@ -1,0 +1,174 @@
+"""Import a `reintegratie-scenario/1` document into the portal's database: all or nothing.
+
+The document is validated by the engine's own parser first; then every conflict with
+what the database already holds is collected, and only a clean scenario is written.
+Consortium, municipalities and providers that already exist with the same code are
+reused; contracts, clients, trajectories and milestones must be new.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import settlement
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from .. import clock
+from .. import models as m
+from ..audit import record
+from ..bsn_vault import bsn_hash
+from ..models.enums import BENEFITS, TARGET_GROUPS
+from ..trajectories.clients import register_client
+
+
+class ImportRefused(Exception):
+    """The scenario conflicts with the database; `problems` lists (path, message)."""
+
+    def __init__(self, problems: list[settlement.Problem]):
+        super().__init__("\n".join(str(p) for p in problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    contracts: int
+    clients: int
+    trajectories: int
+    milestones: int
+
+
+def import_scenario(session: Session, scenario: settlement.Scenario, actor: m.User | None = None) -> ImportSummary:
+    """Write a parsed scenario into the database (flushes, never commits); raise ImportRefused on conflicts."""
+    _check_conflicts(session, scenario)
+    consortium = _consortium(session, scenario.consortium)
+    municipalities = {mu.code: _municipality(session, consortium, mu) for mu in scenario.municipalities}
+    providers = {p.code: _provider(session, p) for p in scenario.providers}
+    session.flush()
+    contracts = {c.code: _contract(session, consortium, providers, municipalities, c, actor)
+                 for c in scenario.contracts}
+    clients = {c.ref: register_client(session, actor, bsn=c.bsn, ref=c.ref,
+                                      municipality_id=municipalities[c.municipality].id if c.municipality else
+                                      next(iter(municipalities.values())).id,
+                                      target_group=c.target_group, benefit=c.benefit)
+               for c in scenario.clients or ()}
+    trajectories = {}
+    for t in scenario.trajectories:
+        contract = contracts[t.contract]
+        ended = t.end is not None and t.end_reason is not None
+        trajectories[t.ref] = m.Trajectory(
+            ref=t.ref, contract_id=contract.id, provider_id=contract.provider_id, segment=contract.segment,
+            client_id=clients[t.client].id if t.client in clients else None,
+            municipality_id=municipalities[t.municipality].id, status="ended" if ended else "active",
+            referred_on=t.start, start=t.start, end=t.end, end_reason=t.end_reason)
+    session.add_all(trajectories.values())
+    session.flush()
+    now = clock.now()
+    for ms in scenario.milestones:
+        decided = ms.review != "pending" and ms.reviewed is not None
+        claim = m.MilestoneClaim(ref=ms.ref, trajectory_id=trajectories[ms.trajectory].id, type=ms.type, date=ms.date,
+                                 submitted=ms.submitted, review=ms.review if decided else "pending",
+                                 reviewed=ms.reviewed if decided else None)
+        if decided:
+            claim.reviews = [m.Review(decision=ms.review, decided_on=ms.reviewed, decided_at=now,
+                                      reason_text="Overgenomen uit import")]
+        session.add(claim)
+    session.flush()
+    summary = ImportSummary(len(contracts), len(clients), len(trajectories), len(scenario.milestones))
+    record(session, actor, "scenario.imported", "consortium", consortium.id,
+           after={"contracts": sorted(contracts), "clients": summary.clients, "trajectories": summary.trajectories,
+                  "milestones": summary.milestones})
+    return summary
+
+
+def _check_conflicts(session: Session, scenario: settlement.Scenario) -> None:
+    problems = []
+
+    def existing(column, values):
+        return set(session.scalars(select(column).where(column.in_(list(values))))) if values else set()
+
+    consortium = session.scalar(select(m.Consortium).where(m.Consortium.code == scenario.consortium.code))
+    for i, mu in enumerate(scenario.municipalities):
+        row = session.scalar(select(m.Municipality).where(m.Municipality.cbs_code == mu.code))
+        if row is not None and (consortium is None or row.consortium_id != consortium.id):
+            problems.append(settlement.Problem(f"municipalities[{i}].code",
+                                               f"municipality {mu.code} belongs to another consortium"))
+    taken = existing(m.Contract.code, [c.code for c in scenario.contracts])
+    problems += [settlement.Problem(f"contracts[{i}].code", f"contract {c.code} already exists")
+                 for i, c in enumerate(scenario.contracts) if c.code in taken]
+    taken = existing(m.Trajectory.ref, [t.ref for t in scenario.trajectories])
+    problems += [settlement.Problem(f"trajectories[{i}].ref", f"trajectory {t.ref} already exists")
+                 for i, t in enumerate(scenario.trajectories) if t.ref in taken]
+    taken = existing(m.MilestoneClaim.ref, [ms.ref for ms in scenario.milestones])
+    problems += [settlement.Problem(f"milestones[{i}].ref", f"milestone {ms.ref} already exists")
+                 for i, ms in enumerate(scenario.milestones) if ms.ref in taken]
+    for i, c in enumerate(scenario.clients or ()):
+        if session.scalar(select(m.Client.id).where(m.Client.bsn_hash == bsn_hash(c.bsn))) is not None:
+            problems.append(settlement.Problem(f"clients[{i}].bsn", "a client with this BSN already exists"))
+        if session.scalar(select(m.Client.id).where(m.Client.ref == c.ref)) is not None:
+            problems.append(settlement.Problem(f"clients[{i}].ref", f"client {c.ref} already exists"))
+        if c.target_group is not None and c.target_group not in TARGET_GROUPS:
+            problems.append(settlement.Problem(f"clients[{i}].target_group",
+                                               f"unknown target group {c.target_group!r} "
+                                               f"(one of {', '.join(TARGET_GROUPS)})"))
+        if c.benefit is not None and c.benefit not in BENEFITS:
+            problems.append(settlement.Problem(f"clients[{i}].benefit",
+                                               f"unknown benefit {c.benefit!r} (one of {', '.join(BENEFITS)})"))
+    segments = {c.code: c.segment for c in scenario.contracts}
+    open_per_client: dict[tuple[str, str], str] = {}
+    for i, t in enumerate(scenario.trajectories):
+        if t.client is None or (t.end is not None and t.end_reason is not None):
+            continue
+        key = (t.client, segments[t.contract])
+        if key in open_per_client:
+            problems.append(settlement.Problem(
+                f"trajectories[{i}].client", f"client {t.client} already has an open trajectory "
+                f"({open_per_client[key]}) in segment {key[1]}"))
+        open_per_client[key] = t.ref
+    if problems:
+        raise ImportRefused(problems)
+
+
+def _consortium(session: Session, c: settlement.Consortium) -> m.Consortium:
+    row = session.scalar(select(m.Consortium).where(m.Consortium.code == c.code))
+    if row is None:
+        row = m.Consortium(code=c.code, name=c.name, lead_municipality_code=c.lead_municipality)
+        session.add(row)
+        session.flush()
+    return row
+
+
+def _municipality(session: Session, consortium: m.Consortium, mu: settlement.Municipality) -> m.Municipality:
+    row = session.scalar(select(m.Municipality).where(m.Municipality.cbs_code == mu.code))
+    if row is None:
+        row = m.Municipality(consortium_id=consortium.id, cbs_code=mu.code, name=mu.name)
+        session.add(row)
+    return row
+
+
+def _provider(session: Session, p: settlement.Provider) -> m.Provider:
+    row = session.scalar(select(m.Provider).where(m.Provider.code == p.code))
+    if row is None:
+        row = m.Provider(code=p.code, name=p.name, kvk=p.kvk, vat_id=p.vat_id, iban=p.iban)
+        session.add(row)
+    return row
+
+
+def _contract(session: Session, consortium, providers, municipalities, c: settlement.Contract, actor) -> m.Contract:
+    row = m.Contract(code=c.code, consortium_id=consortium.id, provider_id=providers[c.provider].id,
+                     segment=c.segment, start=c.start, end=c.end, price=c.price, vat_rate=c.vat_rate,
+                     max_trajectories=c.max_trajectories, submission_deadline_days=c.submission_deadline_days)
+    row.tranches = [m.Tranche(position=i, code=t.code, milestone_type=t.milestone, share=t.share, amount=t.amount,
+                              result=t.result) for i, t in enumerate(c.tranches)]
+    if c.norm is not None:
+        row.norm_milestone, row.norm_rate = c.norm.milestone, c.norm.rate
+        row.norm_measurement_months, row.norm_window_months = c.norm.measurement_months, c.norm.window_months
+        row.staffel = [m.StaffelStep(min_ratio=s.min_ratio, pay=s.pay) for s in c.norm.staffel]
+        row.excluded_end_reasons = [m.ExcludedEndReason(end_reason=r) for r in dict.fromkeys(
+            c.norm.excluded_end_reasons)]
+    row.funding = [m.FundingShare(position=i, source=f.source, share=f.share) for i, f in enumerate(c.funding)]
+    row.municipality_caps = [m.MunicipalityCap(municipality_id=municipalities[code].id, cap=cap)
+                             for code, cap in (c.municipality_caps or {}).items()]
+    session.add(row)
+    session.flush()
+    record(session, actor, "contract.created", "contract", row.id, after={"code": row.code, "source": "import"})
+    return row
