@@ -23,6 +23,7 @@ def load_config(overrides: dict | None = None) -> dict:
     config = {
         "DATABASE_URL": env.get("DATABASE_URL", f"sqlite:///{INSTANCE / 'portal.db'}"),
         "SECRET_KEY": env.get("SECRET_KEY"),
+        "DATABASE_POOL_SIZE": int(env.get("DATABASE_POOL_SIZE", "5")),
         # Key for BSN encryption and its look-up hash; separate from SECRET_KEY in production.
         "BSN_KEY": env.get("BSN_KEY"),
         "EVIDENCE_DIR": env.get("EVIDENCE_DIR", str(INSTANCE / "evidence")),

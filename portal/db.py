@@ -7,14 +7,14 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, pool_size: int = 5) -> Engine:
     """Create an engine; SQLite gets foreign keys and a busy timeout."""
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": 30})
 
         make_sqlite_transactional(engine)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
+    return create_engine(url, pool_pre_ping=True, pool_size=pool_size, max_overflow=pool_size)
 
 
 def make_sqlite_transactional(engine: Engine) -> None:
@@ -36,8 +36,8 @@ def make_sqlite_transactional(engine: Engine) -> None:
 class Database:
     """Holds the engine and the session factory of one app."""
 
-    def __init__(self, url: str):
-        self.engine = make_engine(url)
+    def __init__(self, url: str, pool_size: int = 5):
+        self.engine = make_engine(url, pool_size)
         self.session_factory = sessionmaker(self.engine, expire_on_commit=False, autoflush=True)
 
     def bind(self, connection) -> None:
@@ -47,7 +47,7 @@ class Database:
 
 
 def init_app(app: Flask) -> Database:
-    database = Database(app.config["DATABASE_URL"])
+    database = Database(app.config["DATABASE_URL"], app.config["DATABASE_POOL_SIZE"])
     app.extensions["database"] = database
 
     @app.teardown_appcontext

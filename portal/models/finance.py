@@ -70,6 +70,8 @@ class SettlementLine(Base):
     trajectory_ref: Mapped[str] = mapped_column(String(40))
     municipality_id: Mapped[int] = mapped_column(ForeignKey("municipality.id"))
     tranche_code: Mapped[str] = mapped_column(String(40))
+    milestone_type: Mapped[str | None] = mapped_column(String(30))
+    milestone_date: Mapped[date | None] = mapped_column(Date)
     amount: Mapped[Decimal] = mapped_column(Money())
     status: Mapped[str] = mapped_column(String(20))
     reason: Mapped[str | None] = mapped_column(String(40))

@@ -33,6 +33,9 @@ class Municipality(Base):
     street: Mapped[str | None] = mapped_column(String(200))
     postcode: Mapped[str | None] = mapped_column(String(10))
     city: Mapped[str | None] = mapped_column(String(100))
+    # Electronic address for e-invoices: the OIN (Peppol scheme 0190) or the KvK number (0106).
+    oin: Mapped[str | None] = mapped_column(String(20))
+    kvk: Mapped[str | None] = mapped_column(String(8))
 
     consortium: Mapped[Consortium] = relationship(back_populates="municipalities")
 

@@ -148,8 +148,6 @@ class MilestoneClaim(Base):
     review: Mapped[str] = mapped_column(String(20), default="pending")
     reviewed: Mapped[date | None] = mapped_column(Date)
     reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
-    # Reasons an upheld objection waived for this claim (comma separated reason codes).
-    waived_reasons: Mapped[str | None] = mapped_column(String(200))
 
     trajectory: Mapped[Trajectory] = relationship(back_populates="claims")
     placement: Mapped[Placement | None] = relationship()
