@@ -129,9 +129,11 @@ def build_demo(session: Session) -> dict:
     session.add(consortium)
     session.flush()
     municipalities = {}
-    for code, name in MUNICIPALITIES:
+    for i, (code, name) in enumerate(MUNICIPALITIES):
+        # Fictional KvK numbers: the e-invoice (UBL) addresses the municipality by one.
         municipalities[code] = Municipality(consortium_id=consortium.id, cbs_code=code, name=name,
-                                            street="Postbus 1", postcode="1800 AA", city=name.split(" (")[0])
+                                            street="Postbus 1", postcode=f"18{i:02d} AA", city=name.split(" (")[0],
+                                            kvk=f"6{code}{i:03d}")
         session.add(municipalities[code])
     providers = {}
     for code, name, city, street, postcode in PROVIDERS:
