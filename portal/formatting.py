@@ -2,17 +2,17 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from flask import Flask
 
 from .clock import AMSTERDAM
+from .invoicing import format as documents_format
+from .invoicing import labels as documents_labels
 
+# Segments, milestone types and settlement reasons read the same on screen as on invoices.
 LABELS = {
-    "voortraject": "Voortraject", "aanbodversterking": "Aanbodversterking", "arbeidsritme": "Arbeidsritme",
-    "directe_bemiddeling": "Directe bemiddeling en nazorg", "sociale_activering": "Sociale activering",
-    "intake": "Intake", "plan": "Trajectplan", "participation_step": "Participatiestap", "placement": "Plaatsing",
-    "sustained_placement": "Duurzame plaatsing", "completion": "Afronding",
+    **documents_labels.SEGMENT_TEXTS, **documents_labels.TRANCHE_TEXTS, **documents_labels.REASON_TEXTS,
     "pending": "In behandeling", "approved": "Goedgekeurd", "rejected": "Afgekeurd", "revoked": "Ingetrokken",
     "referred": "Aangemeld", "declined": "Geweigerd", "accepted": "Geaccepteerd", "active": "Lopend",
     "ended": "Beëindigd", "moved": "Verhuisd", "deceased": "Overleden", "medical": "Medisch", "work": "Werk",
@@ -26,11 +26,6 @@ LABELS = {
     "draft": "Concept", "issued": "Gefactureerd", "discarded": "Vervallen",
     "payable": "Betaalbaar", "partial": "Deels betaalbaar", "withheld": "Ingehouden",
     "invoice": "Factuur", "credit_note": "Creditnota", "open": "Open", "upheld": "Gegrond",
-    "OUTSIDE_CONTRACT_PERIOD": "Start buiten de contractperiode", "OVER_VOLUME": "Boven het gecontracteerde volume",
-    "DUPLICATE_CLAIM": "Dubbele declaratie", "LATE_SUBMISSION": "Te laat ingediend",
-    "OUTSIDE_WINDOW": "Buiten de resultaattermijn", "AWAITING_REVIEW": "Wacht op beoordeling",
-    "NORM_PENDING": "Prestatienorm nog niet vast te stellen", "NORM_NOT_MET": "Prestatienorm niet gehaald",
-    "CORRECTION": "Correctie", "REVOKED": "Goedkeuring ingetrokken",
     "employment_contract": "Arbeidscontract", "payslip": "Loonstrook", "employer_statement": "Werkgeversverklaring",
     "attendance_list": "Presentielijst",
     "vast": "Vast", "bepaalde_tijd": "Bepaalde tijd", "uitzend": "Uitzendcontract", "oproep": "Oproepcontract",
@@ -46,17 +41,8 @@ def label(code: str | None) -> str:
 
 
 def euro(amount: Decimal | None) -> str:
-    """Format an amount as € 1.234,56 (negative: € -1.234,56)."""
-    if amount is None:
-        return ""
-    amount = Decimal(amount).quantize(Decimal("0.01"), ROUND_HALF_UP)
-    sign = "-" if amount < 0 else ""
-    whole, cents = f"{abs(amount):.2f}".split(".")
-    groups = []
-    while whole:
-        groups.insert(0, whole[-3:])
-        whole = whole[:-3]
-    return f"€ {sign}{'.'.join(groups)},{cents}"
+    """Format an amount as € 1.234,56 (negative: € -1.234,56); the same as on invoices."""
+    return "" if amount is None else documents_format.euro(Decimal(amount))
 
 
 def nl_date(value: date | datetime | None) -> str:
@@ -65,7 +51,7 @@ def nl_date(value: date | datetime | None) -> str:
         return ""
     if isinstance(value, datetime):
         return value.astimezone(AMSTERDAM).strftime("%d-%m-%Y %H:%M")
-    return value.strftime("%d-%m-%Y")
+    return documents_format.nl_date(value)
 
 
 def percent(value) -> str:
