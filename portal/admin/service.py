@@ -1,0 +1,78 @@
+"""Functional administration: users and the master data that documents depend on (audited)."""
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from ..audit import record, snapshot
+from ..identifiers import InvalidIdentifier, clean_iban, clean_kvk, clean_vat_id
+from ..models import Municipality, Provider, User
+
+PROVIDER_FIELDS = ("name", "street", "postcode", "city", "email", "kvk", "vat_id", "iban")
+MUNICIPALITY_FIELDS = ("name", "street", "postcode", "city", "kvk", "oin")
+
+
+class AdminRefused(Exception):
+    """An administrative change is not allowed; `field` names the input at fault (Dutch message)."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+def _clean(field: str, value: str | None, cleaner) -> str | None:
+    if not value or not value.strip():
+        return None
+    try:
+        return cleaner(value)
+    except InvalidIdentifier as invalid:
+        raise AdminRefused(str(invalid), field) from None
+
+
+def clean_oin(value: str) -> str:
+    """An OIN (Organisatie-identificatienummer) has 20 digits."""
+    compact = value.replace(" ", "")
+    if not compact.isdigit() or len(compact) != 20:
+        raise InvalidIdentifier("Een OIN bestaat uit precies 20 cijfers.")
+    return compact
+
+
+def update_provider(session: Session, actor: User, provider: Provider, values: dict) -> None:
+    """Change a bureau's master data; KvK, btw-id and IBAN must be valid."""
+    before = snapshot(provider, *PROVIDER_FIELDS)
+    cleaned = {key: (values.get(key) or "").strip() or None for key in PROVIDER_FIELDS}
+    if not cleaned["name"]:
+        raise AdminRefused("Vul de naam in.", "name")
+    cleaned["kvk"] = _clean("kvk", cleaned["kvk"], clean_kvk)
+    cleaned["vat_id"] = _clean("vat_id", cleaned["vat_id"], clean_vat_id)
+    cleaned["iban"] = _clean("iban", cleaned["iban"], clean_iban)
+    for key, value in cleaned.items():
+        setattr(provider, key, value)
+    session.flush()
+    record(session, actor, "provider.updated", "provider", provider.id, before=before,
+           after=snapshot(provider, *PROVIDER_FIELDS))
+
+
+def update_municipality(session: Session, actor: User, municipality: Municipality, values: dict) -> None:
+    """Change a municipality's master data (its address and e-invoice identifiers)."""
+    before = snapshot(municipality, *MUNICIPALITY_FIELDS)
+    cleaned = {key: (values.get(key) or "").strip() or None for key in MUNICIPALITY_FIELDS}
+    if not cleaned["name"]:
+        raise AdminRefused("Vul de naam in.", "name")
+    cleaned["kvk"] = _clean("kvk", cleaned["kvk"], clean_kvk)
+    cleaned["oin"] = _clean("oin", cleaned["oin"], clean_oin)
+    for key, value in cleaned.items():
+        setattr(municipality, key, value)
+    session.flush()
+    record(session, actor, "municipality.updated", "municipality", municipality.id, before=before,
+           after=snapshot(municipality, *MUNICIPALITY_FIELDS))
+
+
+def set_user_active(session: Session, actor: User, user: User, active: bool) -> None:
+    """Block or unblock a user's login; nobody blocks themselves."""
+    if user.id == actor.id and not active:
+        raise AdminRefused("U kunt uw eigen account niet blokkeren.")
+    before = snapshot(user, "active")
+    user.active = active
+    session.flush()
+    record(session, actor, "user.activated" if active else "user.blocked", "user", user.id, before=before,
+           after=snapshot(user, "active"))

@@ -1,0 +1,116 @@
+"""Beheer: users, bureaus, municipalities and contracts (role admin)."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from ..access import requires_role
+from ..auth.service import create_user
+from ..db import get_session
+from ..models import Contract, Municipality, Provider, User
+from .forms import MunicipalityForm, ProviderForm, UserForm
+from .service import AdminRefused, set_user_active, update_municipality, update_provider
+
+bp = Blueprint("admin", __name__, url_prefix="/beheer")
+
+
+@bp.route("/")
+@requires_role("admin")
+def index():
+    session = get_session()
+    return render_template(
+        "admin/index.html",
+        users=session.scalars(select(User).order_by(User.email)).all(),
+        providers=session.scalars(select(Provider).order_by(Provider.name)).all(),
+        municipalities=session.scalars(select(Municipality).order_by(Municipality.cbs_code)).all(),
+        contracts=session.scalars(select(Contract).options(selectinload(Contract.provider))
+                                  .order_by(Contract.code)).all())
+
+
+@bp.route("/gebruikers/nieuw", methods=["GET", "POST"])
+@requires_role("admin")
+def new_user():
+    session = get_session()
+    form = UserForm()
+    form.provider_id.choices = [(0, "—")] + [(p.id, p.name) for p in session.scalars(
+        select(Provider).order_by(Provider.name))]
+    form.municipality_id.choices = [(0, "—")] + [(mu.id, mu.name) for mu in session.scalars(
+        select(Municipality).order_by(Municipality.name))]
+    if form.validate_on_submit():
+        email = form.email.data.strip().lower()
+        if session.scalar(select(User.id).where(User.email == email)) is not None:
+            form.email.errors.append("Er is al een gebruiker met dit e-mailadres.")
+        elif "provider" in form.roles.data and not form.provider_id.data:
+            form.provider_id.errors.append("Kies het re-integratiebedrijf van deze gebruiker.")
+        elif "klantmanager" in form.roles.data and not form.municipality_id.data:
+            form.municipality_id.errors.append("Kies de gemeente van deze klantmanager.")
+        else:
+            create_user(session, email=email, name=form.name.data.strip(), password=form.password.data,
+                        roles=form.roles.data, provider_id=form.provider_id.data or None,
+                        municipality_id=form.municipality_id.data or None, actor=current_user)
+            session.commit()
+            flash(f"Gebruiker {email} is aangemaakt.", "success")
+            return redirect(url_for("admin.index"))
+    status = 400 if form.errors else 200
+    return render_template("admin/user_form.html", form=form), status
+
+
+@bp.route("/gebruikers/<int:user_id>/actief", methods=["POST"])
+@requires_role("admin")
+def toggle_user(user_id: int):
+    session = get_session()
+    user = session.get(User, user_id) or abort(404)
+    try:
+        set_user_active(session, current_user, user, not user.active)
+    except AdminRefused as refused:
+        session.rollback()
+        flash(str(refused), "error")
+        return redirect(url_for("admin.index")), 303
+    session.commit()
+    flash(f"{user.email} is {'weer actief' if user.active else 'geblokkeerd'}.", "success")
+    return redirect(url_for("admin.index"))
+
+
+@bp.route("/bureaus/<int:provider_id>", methods=["GET", "POST"])
+@requires_role("admin")
+def edit_provider(provider_id: int):
+    session = get_session()
+    provider = session.get(Provider, provider_id) or abort(404)
+    return _edit(session, provider, ProviderForm(obj=provider), update_provider, "bureau")
+
+
+@bp.route("/gemeenten/<int:municipality_id>", methods=["GET", "POST"])
+@requires_role("admin")
+def edit_municipality(municipality_id: int):
+    session = get_session()
+    municipality = session.get(Municipality, municipality_id) or abort(404)
+    return _edit(session, municipality, MunicipalityForm(obj=municipality), update_municipality, "gemeente")
+
+
+def _edit(session, obj, form, update, kind: str):
+    if form.validate_on_submit():
+        try:
+            update(session, current_user, obj, form.data)
+        except AdminRefused as refused:
+            session.rollback()
+            getattr(form, refused.field).errors.append(str(refused)) if refused.field else flash(str(refused),
+                                                                                                   "error")
+        else:
+            session.commit()
+            flash(f"De gegevens van {obj.name} zijn opgeslagen.", "success")
+            return redirect(url_for("admin.index"))
+    status = 400 if form.errors else 200
+    return render_template("admin/master_data_form.html", form=form, obj=obj, kind=kind), status
+
+
+@bp.route("/contracten/<int:contract_id>")
+@requires_role("admin", "finance", "reviewer")
+def contract(contract_id: int):
+    session = get_session()
+    contract = session.scalar(select(Contract).where(Contract.id == contract_id).options(
+        selectinload(Contract.tranches), selectinload(Contract.staffel), selectinload(Contract.funding),
+        selectinload(Contract.excluded_end_reasons), selectinload(Contract.municipality_caps),
+        selectinload(Contract.provider))) or abort(404)
+    return render_template("admin/contract.html", contract=contract)
