@@ -13,7 +13,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session
 
-from .models import Contract, Invoice, MilestoneClaim, SettlementRun, Trajectory, User
+from .models import Client, Contract, Invoice, MilestoneClaim, SettlementRun, Trajectory, User
 
 STAFF_ROLES = ("reviewer", "finance", "admin")
 
@@ -64,6 +64,17 @@ def get_claim(session: Session, user: User, claim_id: int) -> MilestoneClaim:
     if claim is None:
         abort(404)
     return claim
+
+
+def get_client(session: Session, user: User, client_id: int) -> Client:
+    """Load a client as their municipality's klantmanager, or 404 (a bureau sees clients only through a trajectory)."""
+    client = None
+    if user.has_role("klantmanager") and user.municipality_id is not None:
+        client = session.scalar(select(Client).where(Client.id == client_id,
+                                                     Client.municipality_id == user.municipality_id))
+    if client is None:
+        abort(404)
+    return client
 
 
 def scope_invoices(user: User, query: Select | None = None) -> Select:

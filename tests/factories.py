@@ -114,3 +114,16 @@ def _fresh_bsn(n: int) -> str:
         if check < 10:
             return digits + str(check)
     raise AssertionError("no BSN")
+
+
+# Evidence content that passes the magic-byte check (tiny, not a full document).
+PDF_BYTES = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+PNG_BYTES = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00\x90wS\xde"
+JPEG_BYTES = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00\xff\xd9"
+
+
+def create_client(db: Session, municipality: Municipality, *, bsn: str | None = None, **overrides):
+    """Register a client of the municipality with a fresh, valid BSN."""
+    values = {"first_name": "Test", "last_name": "Cliënt", "target_group": "overig", "benefit": "participatiewet"}
+    values.update(overrides)
+    return register_client(db, None, bsn=bsn or _fresh_bsn(next_id()), municipality_id=municipality.id, **values)

@@ -16,6 +16,7 @@ from .organisation import Municipality
 from .types import ExactDecimal, Money, UTCDateTime
 
 OPEN_TRAJECTORY = "status IN ('referred', 'accepted', 'active')"
+REJECTED_CLAIM = "review = 'rejected'"
 
 
 class Client(Base):
@@ -68,6 +69,10 @@ class Trajectory(Base):
               sqlite_where=text(OPEN_TRAJECTORY), postgresql_where=text(OPEN_TRAJECTORY)),
         Index("ix_trajectory_contract_start", "contract_id", "start"),
         Index("ix_trajectory_provider_status", "provider_id", "status"),
+        # The trajectory list pages through a bureau's or a municipality's trajectories in these orders.
+        Index("ix_trajectory_provider_ref", "provider_id", "ref"),
+        Index("ix_trajectory_provider_start", "provider_id", "start"),
+        Index("ix_trajectory_municipality_ref", "municipality_id", "ref"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -133,6 +138,10 @@ class MilestoneClaim(Base):
         CheckConstraint("(review = 'pending') = (reviewed IS NULL)", name="reviewed_when_decided"),
         Index("ix_milestone_claim_trajectory_type", "trajectory_id", "type"),
         Index("ix_milestone_claim_review_submitted", "review", "submitted"),
+        # "Wacht op mij": a rejected claim without a newer claim of its type, found by merging these two.
+        Index("ix_milestone_claim_trajectory_type_id", "trajectory_id", "type", "id"),
+        Index("ix_milestone_claim_rejected", "trajectory_id", "type", "id",
+              sqlite_where=text(REJECTED_CLAIM), postgresql_where=text(REJECTED_CLAIM)),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -1,0 +1,174 @@
+"""The trajectory list: one set-based query, scoped to the user, filtered, searched, sorted and paginated."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from math import ceil
+
+from sqlalchemy import ColumnElement, Select, and_, case, exists, false, func, or_, select, union
+from sqlalchemy.orm import Session, aliased
+
+from ..access import scope_trajectories
+from ..models import Client, Contract, MilestoneClaim, Municipality, Provider, Trajectory, User
+
+SORTS = ("ref", "start", "status", "municipality")
+REF = re.compile(r"[A-Za-z]\d+")
+
+
+@dataclass(frozen=True)
+class ListFilters:
+    status: str | None = None
+    segment: str | None = None
+    municipality_id: int | None = None
+    target_group: str | None = None
+    waiting: bool = False         # "wacht op mij": needs this user's action
+    q: str | None = None          # trajectory ref, client ref or (part of) the client's last name
+    sort: str = "ref"
+    descending: bool = False
+
+
+@dataclass(frozen=True)
+class ListRow:
+    id: int
+    ref: str
+    status: str
+    plan_status: str
+    segment: str
+    referred_on: date
+    start: date | None
+    end: date | None
+    end_reason: str | None
+    municipality: str
+    client_ref: str | None
+    client_name: str | None
+    target_group: str | None
+    contract_code: str
+    provider_name: str
+    waiting: bool
+
+
+@dataclass(frozen=True)
+class ListPage:
+    rows: list[ListRow]
+    total: int
+    number: int
+    size: int
+    filters: ListFilters = field(default_factory=ListFilters)
+
+    @property
+    def pages(self) -> int:
+        return max(1, ceil(self.total / self.size))
+
+
+def waiting_condition(user: User, *, per_row: bool = False) -> ColumnElement[bool]:
+    """Return the condition "this trajectory waits for this user's action".
+
+    For a bureau: a new referral, a returned plan, or a rejected claim without a newer
+    claim of its type. As a filter (per_row=False) the rejected claims are looked up as
+    one set of the bureau's own trajectories; as the marker on a page of fifty rows
+    (per_row=True) as a correlated EXISTS, which then costs fifty index probes.
+    """
+    if user.has_role("provider"):
+        claim, newer = aliased(MilestoneClaim), aliased(MilestoneClaim)
+        not_reclaimed = ~exists().where(newer.trajectory_id == claim.trajectory_id, newer.type == claim.type,
+                                        newer.id > claim.id)
+        if per_row:
+            rejected = exists().where(claim.trajectory_id == Trajectory.id, claim.review == "rejected", not_reclaimed)
+        else:
+            own = aliased(Trajectory)
+            rejected = Trajectory.id.in_(select(claim.trajectory_id).join(own, own.id == claim.trajectory_id)
+                                         .where(own.provider_id == user.provider_id, claim.review == "rejected",
+                                                not_reclaimed))
+        return or_(Trajectory.status == "referred",
+                   and_(Trajectory.plan_status == "returned", Trajectory.status.in_(("accepted", "active"))),
+                   rejected)
+    if user.has_role("klantmanager"):
+        return and_(Trajectory.plan_status == "submitted", Trajectory.status.in_(("accepted", "active")))
+    return false()
+
+
+def filtered(user: User, filters: ListFilters, query: Select) -> Select:
+    """Apply the user's scope and the filters to a query over trajectories."""
+    query = scope_trajectories(user, query)
+    if filters.status:
+        query = query.where(Trajectory.status == filters.status)
+    if filters.segment:
+        query = query.where(Trajectory.segment == filters.segment)
+    if filters.municipality_id:
+        query = query.where(Trajectory.municipality_id == filters.municipality_id)
+    # Client conditions are id sets, so the page query never has to join the client table.
+    if filters.target_group:
+        query = query.where(Trajectory.client_id.in_(select(Client.id).where(
+            Client.target_group == filters.target_group)))
+    if filters.waiting:
+        query = query.where(waiting_condition(user))
+    q = (filters.q or "").strip()
+    if REF.fullmatch(q):  # T000123 or C0042: a trajectory or client number, found through the unique indexes
+        by_ref = union(select(Trajectory.id).where(Trajectory.ref == q.upper()),
+                       select(Trajectory.id).join(Client, Client.id == Trajectory.client_id)
+                       .where(Client.ref == q.upper()))
+        query = query.where(Trajectory.id.in_(select(by_ref.subquery().c.id)))
+    elif q:
+        query = query.where(Trajectory.client_id.in_(select(Client.id).where(
+            Client.last_name.icontains(q, autoescape=True))))
+    return query
+
+
+def _sort_column(filters: ListFilters):
+    return {"ref": Trajectory.ref, "start": Trajectory.start, "status": Trajectory.status,
+            "municipality": Municipality.name}.get(filters.sort, Trajectory.ref)
+
+
+def _ordering(key, id_column, filters: ListFilters) -> list:
+    if filters.descending:
+        return [key.desc().nulls_first() if filters.sort == "start" else key.desc(), id_column.desc()]
+    return [key.asc().nulls_last() if filters.sort == "start" else key.asc(), id_column.asc()]
+
+
+def _page_ids(user: User, filters: ListFilters) -> Select:
+    """Return the ids (with their sort key) in list order, joining only what the filters and the sort need."""
+    query = select(Trajectory.id.label("id"), _sort_column(filters).label("sort_key")).select_from(Trajectory)
+    if filters.sort == "municipality":
+        query = query.join(Municipality, Municipality.id == Trajectory.municipality_id)
+    query = filtered(user, filters, query)
+    return query.order_by(*_ordering(_sort_column(filters), Trajectory.id, filters))
+
+
+def rows_query(user: User, filters: ListFilters, *, offset: int | None = None, limit: int | None = None,
+               with_waiting: bool = True) -> Select:
+    """Return the list's rows: first the page of ids from the trajectory table alone, then the joins for those rows.
+
+    Looking the columns up only for the rows of the page keeps a deep page and the
+    "wacht op u" marker cheap: the EXISTS runs for fifty rows, not for the whole scope.
+    """
+    page = _page_ids(user, filters).offset(offset).limit(limit).subquery("page")
+    waiting = (case((waiting_condition(user, per_row=True), True), else_=False) if with_waiting
+               else false()).label("waiting")
+    query = (select(Trajectory.id, Trajectory.ref, Trajectory.status, Trajectory.plan_status, Trajectory.segment,
+                    Trajectory.referred_on, Trajectory.start, Trajectory.end, Trajectory.end_reason,
+                    Municipality.name.label("municipality"), Client.ref.label("client_ref"),
+                    Client.last_name.label("client_name"), Client.target_group,
+                    Contract.code.label("contract_code"), Provider.name.label("provider_name"), waiting)
+             .select_from(page)
+             .join(Trajectory, Trajectory.id == page.c.id)
+             .join(Municipality, Municipality.id == Trajectory.municipality_id)
+             .join(Contract, Contract.id == Trajectory.contract_id)
+             .join(Provider, Provider.id == Trajectory.provider_id)
+             .outerjoin(Client, Client.id == Trajectory.client_id))
+    return query.order_by(*_ordering(page.c.sort_key, page.c.id, filters))
+
+
+def count_trajectories(session: Session, user: User, filters: ListFilters) -> int:
+    """Count the filtered trajectories from the trajectory table alone."""
+    return session.scalar(filtered(user, filters, select(func.count(Trajectory.id)).select_from(Trajectory)))
+
+
+def list_trajectories(session: Session, user: User, filters: ListFilters, *, page: int = 1,
+                      size: int = 50) -> ListPage:
+    """Return one page of the user's trajectories."""
+    total = count_trajectories(session, user, filters)
+    pages = max(1, ceil(total / size))
+    number = min(max(1, page), pages)
+    result = session.execute(rows_query(user, filters, offset=(number - 1) * size, limit=size))
+    return ListPage([ListRow(**row._mapping) for row in result], total, number, size, filters)

@@ -1,0 +1,415 @@
+"""Pages of the klantmanager and the bureau: clients, referrals, the trajectory list and page, plans and claims.
+
+Every view loads its objects through the user's scope (portal.access), calls one service
+function, and commits once; a refusal rolls back and shows the form again with the message.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from .. import clock
+from ..access import STAFF_ROLES, get_client, get_trajectory, requires_role, scope_trajectories
+from ..audit import record
+from ..db import get_session
+from ..evidence.storage import EvidenceRefused, read_upload
+from ..formatting import label
+from ..models import Client, Contract, MilestoneClaim, Municipality, Trajectory
+from . import service
+from .claims import PlacementFacts, claimable_types, register_placement, submit_claim
+from .clients import ClientExists, find_client_by_bsn, register_client, reveal_bsn
+from .export import csv_lines, export_rows
+from .forms import (AcceptForm, BsnSearchForm, ClaimForm, ClientForm, DeclineForm, EndForm, ListFilterForm,
+                    PlacementForm, PlanApproveForm, PlanForm, PlanReturnForm, ReferralForm, choices)
+from .listing import ListFilters, list_trajectories
+from .progress import next_steps, timeline
+from .referral import VolumeConfirmationNeeded, referable_contracts, refer_client
+from .states import TrajectoryError, allowed, plan_allowed
+
+bp = Blueprint("trajectories", __name__)
+
+LIST_ROLES = ("provider", "klantmanager") + STAFF_ROLES
+REFUSALS = (TrajectoryError, EvidenceRefused)
+INVALID = 422
+
+
+def _refused(form, error: Exception) -> str | None:
+    """Put a service refusal next to its field; return it when it belongs to no field."""
+    field = getattr(error, "field", None) or ("files" if isinstance(error, EvidenceRefused) else None)
+    if form is not None and field and field in form:
+        form[field].errors = list(form[field].errors) + [str(error)]
+        return None
+    return str(error)
+
+
+def _no_store(response: Response) -> Response:
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+# ---------------------------------------------------------------- the list
+
+def _filters_from(form: ListFilterForm) -> ListFilters:
+    return ListFilters(status=form.status.data or None, segment=form.segment.data or None,
+                       municipality_id=form.municipality.data or None, target_group=form.target_group.data or None,
+                       waiting=bool(form.waiting.data), q=(form.q.data or "").strip() or None,
+                       sort=form.sort.data or "ref", descending=form.direction.data == "desc")
+
+
+def _filter_form() -> ListFilterForm:
+    form = ListFilterForm(formdata=request.args)
+    municipalities = get_session().execute(select(Municipality.id, Municipality.name).order_by(Municipality.name))
+    form.municipality.choices = choices(((m.id, m.name) for m in municipalities), "Alle")
+    return form
+
+
+@bp.route("/trajecten")
+@requires_role(*LIST_ROLES)
+def index():
+    form = _filter_form()
+    valid = form.validate()
+    filters = _filters_from(form) if valid else ListFilters()
+    page_number = request.args.get("page", 1, type=int) or 1
+    page = list_trajectories(get_session(), current_user, filters, page=page_number,
+                             size=current_app.config["PAGE_SIZE"])
+    args = {k: v for k, v in request.args.items() if k != "page" and v}
+    return render_template("trajectories/list.html", form=form, page=page, args=args), 200 if valid else 400
+
+
+@bp.route("/trajecten/export.csv")
+@requires_role("provider")
+def export():
+    form = _filter_form()
+    filters = _filters_from(form) if form.validate() else ListFilters()
+    session = get_session()
+    # The export holds client names: who exported what is recorded.
+    record(session, current_user, "trajectory.exported", "provider", current_user.provider_id,
+           after={"filters": {k: v for k, v in vars(filters).items() if v}})
+    session.commit()
+    # The body is streamed after the request has ended, so it reads through a session of its own.
+    database, user = current_app.extensions["database"], current_user._get_current_object()
+
+    def lines():
+        with database.session_factory() as export_session:
+            yield from csv_lines(export_rows(export_session, user, filters))
+
+    filename = f"trajecten-{clock.today():%Y-%m-%d}.csv"
+    response = Response(lines(), mimetype="text/csv")
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Content-Type"] = "text/csv; charset=utf-8"
+    return _no_store(response)
+
+
+@bp.route("/aanmeldingen")
+@requires_role("provider")
+def inbox():
+    session = get_session()
+    referrals = session.scalars(scope_trajectories(current_user).where(Trajectory.status == "referred")
+                                .options(selectinload(Trajectory.client), selectinload(Trajectory.contract),
+                                         selectinload(Trajectory.municipality))
+                                .order_by(Trajectory.referred_on, Trajectory.id)).all()
+    return render_template("trajectories/inbox.html", referrals=referrals)
+
+
+# ---------------------------------------------------------------- one trajectory
+
+def _render_trajectory(trajectory: Trajectory, status: int = 200, problem: str | None = None, **forms):
+    session = get_session()
+    claims = session.scalars(select(MilestoneClaim).where(MilestoneClaim.trajectory_id == trajectory.id)
+                             .options(selectinload(MilestoneClaim.reviews), selectinload(MilestoneClaim.evidence),
+                                      selectinload(MilestoneClaim.placement))
+                             .order_by(MilestoneClaim.date, MilestoneClaim.id)).all()
+    today = clock.today()
+    is_bureau = current_user.has_role("provider") and current_user.provider_id == trajectory.provider_id
+    is_klantmanager = (current_user.has_role("klantmanager")
+                       and current_user.municipality_id == trajectory.municipality_id)
+    forms.setdefault("accept_form", AcceptForm(formdata=None, start=today))
+    forms.setdefault("decline_form", DeclineForm(formdata=None))
+    forms.setdefault("approve_form", PlanApproveForm(formdata=None))
+    forms.setdefault("return_form", PlanReturnForm(formdata=None))
+    html = render_template("trajectories/detail.html", trajectory=trajectory, entries=timeline(trajectory, claims),
+                           steps=next_steps(trajectory, claims, today), today=today, is_bureau=is_bureau,
+                           is_klantmanager=is_klantmanager, allowed=allowed, plan_allowed=plan_allowed,
+                           can_claim=is_bureau and trajectory.status in ("accepted", "active", "ended"),
+                           problem=problem, **forms)
+    return html, status
+
+
+@bp.route("/trajecten/<int:trajectory_id>")
+@requires_role(*LIST_ROLES)
+def show(trajectory_id: int):
+    return _render_trajectory(get_trajectory(get_session(), current_user, trajectory_id))
+
+
+def _act(trajectory: Trajectory, form_name: str, form, action, message: str):
+    """Run one service action in the request's transaction; show the page again on a refusal."""
+    session = get_session()
+    if not form.validate_on_submit():
+        return _render_trajectory(trajectory, INVALID, **{form_name: form})
+    try:
+        action()
+    except REFUSALS as error:
+        session.rollback()
+        problem = _refused(form, error)
+        trajectory = get_trajectory(session, current_user, trajectory.id)
+        return _render_trajectory(trajectory, getattr(error, "status", INVALID), problem, **{form_name: form})
+    session.commit()
+    flash(message, "success")
+    return redirect(url_for("trajectories.show", trajectory_id=trajectory.id))
+
+
+@bp.route("/trajecten/<int:trajectory_id>/accepteren", methods=["POST"])
+@requires_role("provider")
+def accept(trajectory_id: int):
+    session = get_session()
+    trajectory = get_trajectory(session, current_user, trajectory_id)
+    form = AcceptForm()
+    return _act(trajectory, "accept_form", form,
+                lambda: service.accept_referral(session, current_user, trajectory, start=form.start.data),
+                "De aanmelding is geaccepteerd.")
+
+
+@bp.route("/trajecten/<int:trajectory_id>/weigeren", methods=["POST"])
+@requires_role("provider")
+def decline(trajectory_id: int):
+    session = get_session()
+    trajectory = get_trajectory(session, current_user, trajectory_id)
+    form = DeclineForm()
+    return _act(trajectory, "decline_form", form,
+                lambda: service.decline_referral(session, current_user, trajectory, reason=form.reason.data),
+                "De aanmelding is geweigerd; de klantmanager ziet de reden.")
+
+
+@bp.route("/trajecten/<int:trajectory_id>/plan/goedkeuren", methods=["POST"])
+@requires_role("klantmanager")
+def approve_plan(trajectory_id: int):
+    session = get_session()
+    trajectory = get_trajectory(session, current_user, trajectory_id)
+    return _act(trajectory, "approve_form", PlanApproveForm(),
+                lambda: service.approve_plan(session, current_user, trajectory), "Het trajectplan is goedgekeurd.")
+
+
+@bp.route("/trajecten/<int:trajectory_id>/plan/terugsturen", methods=["POST"])
+@requires_role("klantmanager")
+def return_plan(trajectory_id: int):
+    session = get_session()
+    trajectory = get_trajectory(session, current_user, trajectory_id)
+    form = PlanReturnForm()
+    return _act(trajectory, "return_form", form,
+                lambda: service.return_plan(session, current_user, trajectory, feedback=form.feedback.data),
+                "Het trajectplan is teruggestuurd naar het re-integratiebedrijf.")
+
+
+def _form_page(template: str, trajectory: Trajectory, form, action, message: str, **context):
+    """A page with one form for one action on a trajectory: GET shows it, POST runs the action."""
+    session = get_session()
+    status, problem = 200, None
+    if request.method == "POST":
+        if form.validate_on_submit():
+            try:
+                action()
+            except REFUSALS as error:
+                session.rollback()
+                problem = _refused(form, error)
+                status = getattr(error, "status", INVALID)
+                trajectory = get_trajectory(session, current_user, trajectory.id)
+            else:
+                session.commit()
+                flash(message, "success")
+                return redirect(url_for("trajectories.show", trajectory_id=trajectory.id))
+        else:
+            status = INVALID
+    return render_template(template, trajectory=trajectory, form=form, problem=problem, **context), status
+
+
+@bp.route("/trajecten/<int:trajectory_id>/plan", methods=["GET", "POST"])
+@requires_role("provider")
+def plan(trajectory_id: int):
+    session = get_session()
+    trajectory = get_trajectory(session, current_user, trajectory_id)
+    form = PlanForm(text=trajectory.plan_text)
+    return _form_page("trajectories/plan.html", trajectory, form,
+                      lambda: service.submit_plan(session, current_user, trajectory, text=form.text.data),
+                      "Het trajectplan is ingediend bij de klantmanager.")
+
+
+@bp.route("/trajecten/<int:trajectory_id>/beeindigen", methods=["GET", "POST"])
+@requires_role("klantmanager")
+def end(trajectory_id: int):
+    session = get_session()
+    trajectory = get_trajectory(session, current_user, trajectory_id)
+    form = EndForm()
+    return _form_page("trajectories/end.html", trajectory, form,
+                      lambda: service.end_trajectory(session, current_user, trajectory, end=form.end.data,
+                                                     reason=form.reason.data, note=form.note.data),
+                      "Het traject is beëindigd.")
+
+
+def _uploads(form) -> list:
+    return [read_upload(f.filename, f.stream) for f in (form.files.data or []) if f and f.filename]
+
+
+@bp.route("/trajecten/<int:trajectory_id>/declareren", methods=["GET", "POST"])
+@requires_role("provider")
+def claim(trajectory_id: int):
+    session = get_session()
+    trajectory = get_trajectory(session, current_user, trajectory_id)
+    form = ClaimForm()
+    form.type.choices = choices(((t, label(t)) for t in claimable_types(trajectory)), "Kies een mijlpaal")
+    placements = trajectory.placements
+    form.placement_id.choices = choices(((p.id, f"{p.employer_name}, vanaf {p.start_date:%d-%m-%Y}")
+                                         for p in placements), "Geen")
+    if request.method == "GET":
+        form.happened.data = clock.today()
+    placement = next((p for p in placements if p.id == form.placement_id.data), None)
+    return _form_page("trajectories/claim.html", trajectory, form,
+                      lambda: submit_claim(session, current_user, trajectory, type=form.type.data,
+                                           happened=form.happened.data, uploads=_uploads(form),
+                                           evidence_kind=form.evidence_kind.data, note=form.note.data,
+                                           placement=placement,
+                                           evidence_dir=current_app.config["EVIDENCE_DIR"]),
+                      "De mijlpaal is gedeclareerd; de contractmanager beoordeelt hem.")
+
+
+@bp.route("/trajecten/<int:trajectory_id>/plaatsing", methods=["GET", "POST"])
+@requires_role("provider")
+def placement(trajectory_id: int):
+    session = get_session()
+    trajectory = get_trajectory(session, current_user, trajectory_id)
+    form = PlacementForm()
+    if request.method == "GET":
+        form.evidence_kind.data = "employment_contract"
+
+    def act():
+        facts = PlacementFacts(employer_name=form.employer_name.data, employer_kvk=form.employer_kvk.data or None,
+                               start_date=form.start_date.data, contract_type=form.contract_type.data,
+                               hours_per_week=form.hours_per_week.data, gross_wage=form.gross_wage.data,
+                               benefit_ends=form.benefit_ends.data)
+        register_placement(session, current_user, trajectory, facts, uploads=_uploads(form),
+                           evidence_kind=form.evidence_kind.data, note=form.note.data,
+                           evidence_dir=current_app.config["EVIDENCE_DIR"])
+
+    return _form_page("trajectories/placement.html", trajectory, form, act,
+                      "De plaatsing is geregistreerd en gedeclareerd.")
+
+
+# ---------------------------------------------------------------- clients and referral (klantmanager)
+
+@bp.route("/aanmelden", methods=["GET", "POST"])
+@requires_role("klantmanager")
+def find_client():
+    """Find a client by BSN (posted, never in a URL); an unknown BSN leads to registration."""
+    form = BsnSearchForm()
+    status = 200
+    if request.method == "POST":
+        if form.validate_on_submit():
+            session = get_session()
+            client = find_client_by_bsn(session, form.bsn.data)
+            if client is not None and client.municipality_id == current_user.municipality_id:
+                return redirect(url_for("trajectories.client", client_id=client.id))
+            if client is not None:
+                form.bsn.errors = ["Deze cliënt staat bij een andere gemeente ingeschreven. "
+                                   "Neem contact op met de beheerder."]
+                status = INVALID
+            else:
+                new = ClientForm(formdata=None, bsn=form.bsn.data)
+                flash("Er is nog geen cliënt met dit BSN. Registreer de cliënt.", "info")
+                return _no_store(Response(render_template("trajectories/client_new.html", form=new)))
+        else:
+            status = INVALID
+    return _no_store(Response(render_template("trajectories/client_search.html", form=form), status))
+
+
+@bp.route("/clienten/nieuw", methods=["GET", "POST"])
+@requires_role("klantmanager")
+def new_client():
+    form = ClientForm()
+    status = 200
+    if request.method == "POST":
+        status = INVALID
+        if form.validate_on_submit():
+            session = get_session()
+            try:
+                client = register_client(session, current_user, bsn=form.bsn.data,
+                                         municipality_id=current_user.municipality_id,
+                                         first_name=form.first_name.data.strip(),
+                                         last_name=form.last_name.data.strip(), birth_date=form.birth_date.data,
+                                         target_group=form.target_group.data, benefit=form.benefit.data)
+            except ClientExists as error:
+                session.rollback()
+                if error.client.municipality_id == current_user.municipality_id:
+                    flash("Deze cliënt was al geregistreerd.", "info")
+                    return redirect(url_for("trajectories.client", client_id=error.client.id))
+                form.bsn.errors = ["Er is al een cliënt met dit BSN bij een andere gemeente. "
+                                   "Neem contact op met de beheerder."]
+            else:
+                session.commit()
+                flash(f"Cliënt {client.ref} is geregistreerd.", "success")
+                return redirect(url_for("trajectories.client", client_id=client.id))
+    return _no_store(Response(render_template("trajectories/client_new.html", form=form), status))
+
+
+def _render_client(client: Client, bsn: str | None = None):
+    trajectories = get_session().scalars(
+        select(Trajectory).where(Trajectory.client_id == client.id)
+        .options(selectinload(Trajectory.contract).selectinload(Contract.provider))
+        .order_by(Trajectory.referred_on.desc(), Trajectory.id.desc())).all()
+    return _no_store(Response(render_template("trajectories/client.html", client=client, bsn=bsn,
+                                              trajectories=trajectories)))
+
+
+@bp.route("/clienten/<int:client_id>")
+@requires_role("klantmanager")
+def client(client_id: int):
+    return _render_client(get_client(get_session(), current_user, client_id))
+
+
+@bp.route("/clienten/<int:client_id>/bsn", methods=["POST"])
+@requires_role("klantmanager")
+def reveal(client_id: int):
+    """Show the full BSN once, and record that this user saw it."""
+    session = get_session()
+    client = get_client(session, current_user, client_id)
+    bsn = reveal_bsn(session, current_user, client)
+    session.commit()
+    return _render_client(client, bsn)
+
+
+@bp.route("/clienten/<int:client_id>/aanmelden", methods=["GET", "POST"])
+@requires_role("klantmanager")
+def refer(client_id: int):
+    session = get_session()
+    client = get_client(session, current_user, client_id)
+    today = clock.today()
+    form = ReferralForm()
+    contracts = referable_contracts(session, client.municipality_id)
+    form.contract_id.choices = choices(
+        ((c.id, f"{label(c.segment)} — {c.provider.name} ({c.code}, {c.start:%d-%m-%Y} t/m {c.end:%d-%m-%Y})")
+         for c in contracts), "Kies een contract")
+    if request.method == "GET":
+        form.referred_on.data = today
+    status, problem, warnings = 200, None, []
+    if request.method == "POST":
+        status = INVALID
+        if form.validate_on_submit():
+            contract = next(c for c in contracts if c.id == form.contract_id.data)  # the choices are these
+            try:
+                trajectory = refer_client(session, current_user, client, contract,
+                                          referred_on=form.referred_on.data, note=form.note.data,
+                                          confirm_over_volume=form.confirm_over_volume.data)
+            except VolumeConfirmationNeeded as error:
+                session.rollback()
+                warnings = error.warnings
+            except REFUSALS as error:
+                session.rollback()
+                problem = _refused(form, error)
+            else:
+                session.commit()
+                flash(f"{client.ref} is aangemeld bij {contract.provider.name} ({trajectory.ref}).", "success")
+                return redirect(url_for("trajectories.show", trajectory_id=trajectory.id))
+            client = get_client(session, current_user, client_id)
+            contracts = referable_contracts(session, client.municipality_id)
+    return render_template("trajectories/refer.html", client=client, form=form, problem=problem,
+                           warnings=warnings, contracts=contracts), status

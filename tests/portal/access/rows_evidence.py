@@ -1,0 +1,22 @@
+"""Grid rows of the evidence download; the SETUP hook puts a stored file on claim_a."""
+from flask import current_app
+
+from portal.evidence.storage import Upload, attach_evidence, check_upload
+
+from ...factories import PDF_BYTES
+from .rows import STAFF, Row
+from .world import SETUP
+
+
+def _evidence_on_claim_a(world, db) -> None:
+    checked = check_upload(Upload("loonstrook.pdf", PDF_BYTES))
+    world.extra["evidence_a"] = attach_evidence(db, None, world.claim_a, checked, kind="payslip",
+                                                evidence_dir=current_app.config["EVIDENCE_DIR"])
+
+
+SETUP.append(_evidence_on_claim_a)
+
+ROWS = [
+    Row("evidence.download", "GET", lambda w: f"/bewijs/{w.extra['evidence_a'].id}",
+        frozenset({"provider_a", "klantmanager_a"}) | STAFF, hidden=frozenset({"provider_b", "klantmanager_b"})),
+]
