@@ -5,6 +5,7 @@ import importlib
 import pkgutil
 
 import pytest
+from flask import g
 
 from . import __path__ as access_path
 from .rows import Row
@@ -34,6 +35,8 @@ def test_grid(app, db, row: Row):
     world = build_world(db)
     url = row.url(world)
     for role in ROLES:
+        # The db fixture keeps one app context open, so Flask-Login's cached user would leak between roles.
+        g.pop("_login_user", None)
         client = app.test_client()
         if role != "anonymous":
             with client.session_transaction() as session:

@@ -1,0 +1,1 @@
+"""Reviewing milestone claims: the contract manager approves, rejects or revokes with a reason."""

@@ -1,0 +1,145 @@
+"""The reviewer's pages: the queue of pending claims and one claim with its evidence and decision forms."""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from .. import clock
+from ..access import get_claim, requires_role
+from ..db import get_session
+from ..models import MilestoneClaim, Review, User
+from .forms import ApproveForm, RejectForm, RevokeForm
+from .queue import OVERDUE_AFTER_WORKING_DAYS, filter_choices, pending_claims
+from .service import REJECTION_REASONS, ReviewError, approve_claim, reject_claim, revoke_approval
+from .states import allowed_actions
+
+bp = Blueprint("review", __name__)
+
+
+@bp.get("/beoordelen")
+@requires_role("reviewer")
+def queue():
+    session = get_session()
+    filters = {"contract": request.args.get("contract", type=int), "bureau": request.args.get("bureau", type=int)}
+    page = pending_claims(session, current_user, today=clock.today(), contract_id=filters["contract"],
+                          provider_id=filters["bureau"], page=request.args.get("page", 1, type=int),
+                          per_page=current_app.config["PAGE_SIZE"])
+    contracts, providers = filter_choices(session)
+    args = {k: v for k, v in filters.items() if v is not None}
+    here = url_for("review.queue", **args, **({"page": page.number} if page.number > 1 else {}))
+    return render_template("review/queue.html", page=page, filters=filters, contracts=contracts, providers=providers,
+                           args=args, here=here, overdue_after=OVERDUE_AFTER_WORKING_DAYS)
+
+
+@bp.get("/beoordelen/<int:claim_id>")
+@requires_role("reviewer")
+def claim(claim_id: int):
+    session = get_session()
+    return _render_claim(session, get_claim(session, current_user, claim_id))
+
+
+@bp.post("/beoordelen/<int:claim_id>/goedkeuren")
+@requires_role("reviewer")
+def approve(claim_id: int):
+    form = ApproveForm()
+    return _decide(claim_id, form, "approve_form",
+                   lambda session, claim: approve_claim(session, current_user, claim),
+                   "Declaratie {ref} is goedgekeurd.")
+
+
+@bp.post("/beoordelen/<int:claim_id>/afkeuren")
+@requires_role("reviewer")
+def reject(claim_id: int):
+    form = RejectForm()
+    return _decide(claim_id, form, "reject_form",
+                   lambda session, claim: reject_claim(session, current_user, claim,
+                                                       reason_code=form.reason_code.data,
+                                                       reason_text=form.reason_text.data),
+                   "Declaratie {ref} is afgekeurd.")
+
+
+@bp.post("/beoordelen/<int:claim_id>/intrekken")
+@requires_role("reviewer")
+def revoke(claim_id: int):
+    form = RevokeForm()
+    return _decide(claim_id, form, "revoke_form",
+                   lambda session, claim: revoke_approval(session, current_user, claim,
+                                                          reason_text=form.revoke_reason.data),
+                   "De goedkeuring van declaratie {ref} is ingetrokken; de declaratie telt nu als afgekeurd.")
+
+
+def _decide(claim_id: int, form, form_name: str, action, done: str):
+    """Validate, act through the service, commit once; on a refusal roll back and show the page again."""
+    session = get_session()
+    claim = get_claim(session, current_user, claim_id)
+    if not form.validate_on_submit():
+        return _render_claim(session, claim, **{form_name: form}), 400
+    try:
+        action(session, claim)
+    except ReviewError as error:
+        session.rollback()
+        flash(str(error), "error")
+        return _render_claim(session, claim, **{form_name: form}), error.status
+    session.commit()
+    flash(done.format(ref=claim.ref), "success")
+    if form_name == "revoke_form":
+        back = _back_to_queue()
+        return redirect(url_for("review.claim", claim_id=claim.id,
+                                **({"next": back} if back != url_for("review.queue") else {})))
+    return redirect(_back_to_queue())
+
+
+def _render_claim(session: Session, claim: MilestoneClaim, **forms):
+    trajectory = claim.trajectory
+    history = session.execute(select(Review, User.name).outerjoin(User, User.id == Review.reviewer_id)
+                              .where(Review.claim_id == claim.id).order_by(Review.decided_at, Review.id)).all()
+    others = session.scalars(select(MilestoneClaim).options(selectinload(MilestoneClaim.reviews))
+                             .where(MilestoneClaim.trajectory_id == trajectory.id,
+                                    MilestoneClaim.type == claim.type, MilestoneClaim.id != claim.id)
+                             .order_by(MilestoneClaim.submitted, MilestoneClaim.id)).all()
+    names = _user_names(session, {claim.submitted_by_id, claim.reviewed_by_id})
+    forms.setdefault("approve_form", ApproveForm(formdata=None))
+    forms.setdefault("reject_form", RejectForm(formdata=None))
+    forms.setdefault("revoke_form", RevokeForm(formdata=None))
+    return render_template(
+        "review/claim.html", claim=claim, trajectory=trajectory, contract=trajectory.contract,
+        placement=claim.placement, evidence=claim.evidence, history=history, others=others, names=names,
+        actions=allowed_actions(claim.review), own_claim=claim.submitted_by_id == current_user.id,
+        revoked=bool(history) and history[-1][0].decision == "revoked",
+        reasons=REJECTION_REASONS, can_download="evidence.download" in current_app.view_functions,
+        trajectory_url=_trajectory_url(trajectory.id), filesize=filesize, back=_back_to_queue(), **forms)
+
+
+def _back_to_queue() -> str:
+    """Return to the queue page (with its filter) the reviewer came from; only ever a page of the queue."""
+    target = request.values.get("next", "")
+    queue_url = url_for("review.queue")
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or parts.path != queue_url or "\\" in target:
+        return queue_url
+    return target
+
+
+def _user_names(session: Session, ids: set) -> dict[int, str]:
+    ids = {i for i in ids if i is not None}
+    if not ids:
+        return {}
+    return dict(session.execute(select(User.id, User.name).where(User.id.in_(ids))).all())
+
+
+def _trajectory_url(trajectory_id: int) -> str | None:
+    """Link to the trajectory page once the trajectories area provides one."""
+    if "trajectories.show" not in current_app.view_functions:
+        return None
+    return url_for("trajectories.show", trajectory_id=trajectory_id)
+
+
+def filesize(size: int) -> str:
+    """Format a byte count as 12 kB or 1,4 MB."""
+    if size < 1024 * 1024:
+        return f"{max(1, round(size / 1024))} kB"
+    return f"{size / (1024 * 1024):.1f} MB".replace(".", ",")
