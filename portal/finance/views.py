@@ -1,0 +1,656 @@
+"""Finance pages: settlement runs (preview, draft, four eyes, issue), invoices with payments, downloads, exports.
+
+Every view loads its objects through the user's scope (portal.access), calls one service
+function and commits once; a refusal rolls back and shows the page again with the Dutch
+message. Invoice pages and downloads are also for the bureau, on its own documents only.
+"""
+from __future__ import annotations
+
+import base64
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from math import ceil
+
+import settlement
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session, aliased
+
+from .. import clock
+from ..access import requires_role, scope_invoices, scope_runs
+from ..audit import record
+from ..db import get_session
+from ..formatting import euro, nl_date
+from ..invoicing import vat_amount
+from ..models import (Contract, CreditNoteCorrection, Invoice, Municipality, Payment, Provider, SettlementLine,
+                      SettlementRun, User)
+from . import exports
+from .exports import LINE_STATUS
+from .facts import load_contract
+from .forms import (EsfExportForm, InvoiceFilterForm, PaymentForm, PreviewForm, ReturnForm, RunActionForm,
+                    RunFilterForm, StartRunForm, choices)
+from .issuing import approve_run
+from .payments import PaymentRefused, record_payment
+from .preview import preview_document
+from .runs import OPEN_STATES, discard_run, evaluate_run, last_issued_as_of, return_run, start_run, submit_run
+from .states import RunRefused
+
+bp = Blueprint("finance", __name__)
+
+ZERO = Decimal("0.00")
+CONFLICT = 409
+INVALID = 400
+# Who may open an invoice or credit note and download it; a bureau only its own (scope_invoices).
+DOCUMENT_ROLES = ("finance", "admin", "reviewer", "provider")
+COHORT_STATUS = {"pending": "Nog niet definitief", "met": "Norm gehaald", "not_met": "Norm niet gehaald"}
+VANISHED_LINE = ("De declaratie telt niet meer mee (afgekeurd of ingetrokken): wat eerder is gefactureerd wordt "
+                 "teruggeboekt.")
+
+
+# ---------------------------------------------------------------- what the settlement pages show
+
+@dataclass(frozen=True)
+class LineView:
+    """One settlement line as shown: the engine's judgement and this run's difference."""
+
+    milestone_ref: str
+    trajectory_ref: str
+    municipality_code: str
+    municipality: str
+    tranche: str
+    milestone_type: str | None
+    milestone_date: date | None
+    amount: Decimal
+    status: str
+    reason: str | None
+    payable: Decimal
+    withheld: Decimal
+    pending: Decimal
+    previously_invoiced: Decimal
+    this_run: Decimal | None  # None: shown for information only
+    delta_reason: str | None
+    explanation: str
+
+
+@dataclass(frozen=True)
+class CohortView:
+    number: int
+    period_start: date
+    period_end: date
+    final_on: date
+    final: bool
+    trajectories: int
+    denominator: int
+    numerator: int
+    awaiting_review: int
+    rate: Decimal | None
+    norm: Decimal
+    status: str
+    pay_fraction: Decimal | None
+
+
+@dataclass(frozen=True)
+class MunicipalityTotal:
+    code: str
+    name: str
+    payable: Decimal
+    withheld: Decimal
+    pending: Decimal
+    this_run: Decimal
+
+
+@dataclass(frozen=True)
+class DocumentView:
+    """An invoice or credit note this run issues (or would issue) to one municipality."""
+
+    municipality: str
+    kind: str
+    subtotal: Decimal
+    vat: Decimal
+    total: Decimal
+    invoice_id: int | None = None
+    number: str | None = None
+
+
+@dataclass(frozen=True)
+class SettlementView:
+    lines: list[LineView]
+    cohorts: list[CohortView]
+    municipalities: list[MunicipalityTotal]
+    funding: list[tuple[str, Decimal, Decimal]]  # source, payable, this run
+    documents: list[DocumentView]
+    payable: Decimal
+    withheld: Decimal
+    pending: Decimal
+    this_run: Decimal
+
+
+def _contract_part(document: dict) -> dict:
+    contracts = (document or {}).get("contracts") or [{}]
+    return contracts[0]
+
+
+def _decimal(value) -> Decimal | None:
+    return None if value is None else Decimal(value)
+
+
+def _cohorts(part: dict) -> list[CohortView]:
+    return [CohortView(number=i + 1, period_start=date.fromisoformat(c["period_start"]),
+                       period_end=date.fromisoformat(c["period_end"]), final_on=date.fromisoformat(c["final_on"]),
+                       final=c["final"], trajectories=c["trajectories"], denominator=c["denominator"],
+                       numerator=c["numerator"], awaiting_review=c.get("awaiting_review", 0),
+                       rate=_decimal(c["rate"]), norm=Decimal(c["norm"]), status=c["status"],
+                       pay_fraction=_decimal(c["pay_fraction"]))
+            for i, c in enumerate(part.get("cohorts") or ())]
+
+
+def _settlement_view(part: dict, lines: list[LineView], this_run_by_funding: dict[str, Decimal],
+                     documents: list[DocumentView], names: dict[str, str]) -> SettlementView:
+    """Put the engine's document (cohorts, totals) and the run's lines and documents together."""
+    totals = part.get("totals") or {}
+    this_run_by_municipality: dict[str, Decimal] = {}
+    for line in lines:
+        if line.this_run is not None:
+            this_run_by_municipality[line.municipality_code] = (
+                this_run_by_municipality.get(line.municipality_code, ZERO) + line.this_run)
+    codes = sorted(set(totals.get("by_municipality") or {}) | set(this_run_by_municipality))
+    by_municipality = totals.get("by_municipality") or {}
+    municipalities = [MunicipalityTotal(code=code, name=names.get(code, code),
+                                        payable=Decimal(by_municipality.get(code, {}).get("payable", "0")),
+                                        withheld=Decimal(by_municipality.get(code, {}).get("withheld", "0")),
+                                        pending=Decimal(by_municipality.get(code, {}).get("pending", "0")),
+                                        this_run=this_run_by_municipality.get(code, ZERO))
+                      for code in codes]
+    by_funding = {source: Decimal(amount) for source, amount in (totals.get("by_funding") or {}).items()}
+    sources = list(by_funding) + [s for s in this_run_by_funding if s not in by_funding]
+    funding = [(source, by_funding.get(source, ZERO), this_run_by_funding.get(source, ZERO)) for source in sources]
+    return SettlementView(
+        lines=lines, cohorts=_cohorts(part), municipalities=municipalities, funding=funding, documents=documents,
+        payable=Decimal(totals.get("payable", "0")), withheld=Decimal(totals.get("withheld", "0")),
+        pending=Decimal(totals.get("pending", "0")),
+        this_run=sum((line.this_run for line in lines if line.this_run is not None), ZERO))
+
+
+def _municipality_names(session: Session) -> dict[str, str]:
+    return dict(session.execute(select(Municipality.cbs_code, Municipality.name)).all())
+
+
+def _preview_view(session: Session, result: settlement.ContractSettlement,
+                  run_result: settlement.RunResult) -> SettlementView:
+    """What a run as of this date would hold and issue; nothing is stored."""
+    names = _municipality_names(session)
+    lines = []
+    for rl in run_result.lines:
+        line = rl.line
+        lines.append(LineView(
+            milestone_ref=rl.milestone, trajectory_ref=rl.trajectory or "", municipality_code=rl.municipality,
+            municipality=names.get(rl.municipality, rl.municipality), tranche=rl.tranche,
+            milestone_type=line.type if line else None, milestone_date=line.date if line else None,
+            amount=line.amount if line else ZERO, status=line.status if line else "withheld",
+            reason=line.reason if line else None, payable=line.payable if line else ZERO,
+            withheld=line.withheld if line else ZERO, pending=line.pending if line else ZERO,
+            previously_invoiced=rl.invoiced_before, this_run=rl.amount, delta_reason=rl.reason,
+            explanation=settlement.explain_line(result, rl.milestone) if line else VANISHED_LINE))
+    documents = [DocumentView(municipality=names.get(d.municipality, d.municipality), kind=d.kind,
+                              subtotal=d.subtotal, vat=d.vat, total=d.total) for d in run_result.documents]
+    return _settlement_view(_contract_part(preview_document(result)), lines, dict(run_result.by_funding), documents,
+                            names)
+
+
+def _run_view(session: Session, run: SettlementRun) -> SettlementView:
+    """The frozen run: its lines as saved, the engine's document as saved, its (would-be) documents."""
+    names = _municipality_names(session)
+    rows = session.execute(select(SettlementLine, Municipality.cbs_code)
+                           .join(Municipality, Municipality.id == SettlementLine.municipality_id)
+                           .where(SettlementLine.run_id == run.id).order_by(SettlementLine.position)).all()
+    lines, this_run_by_funding = [], {}
+    for line, code in rows:
+        informational = line.delta == 0
+        lines.append(LineView(
+            milestone_ref=line.milestone_ref, trajectory_ref=line.trajectory_ref, municipality_code=code,
+            municipality=names.get(code, code), tranche=line.tranche_code, milestone_type=line.milestone_type,
+            milestone_date=line.milestone_date, amount=line.amount, status=line.status, reason=line.reason,
+            payable=line.payable, withheld=line.withheld, pending=line.pending,
+            previously_invoiced=line.previously_invoiced, this_run=None if informational else line.delta,
+            delta_reason=line.delta_reason, explanation=line.explanation or ""))
+        for source, part in line.funding.items():
+            this_run_by_funding[source] = this_run_by_funding.get(source, ZERO) + Decimal(part)
+    if run.status == "issued":
+        # Columns only: the stored PDF and UBL are not needed to list the documents.
+        issued = session.execute(select(Invoice.id, Invoice.display_number, Invoice.kind, Invoice.subtotal,
+                                        Invoice.vat, Invoice.total, Municipality.name)
+                                 .join(Municipality, Municipality.id == Invoice.municipality_id)
+                                 .where(Invoice.run_id == run.id).order_by(Municipality.cbs_code))
+        documents = [DocumentView(municipality=row.name, kind=row.kind, subtotal=row.subtotal, vat=row.vat,
+                                  total=row.total, invoice_id=row.id, number=row.display_number) for row in issued]
+    elif run.status == "discarded":
+        documents = []
+    else:
+        documents = _would_issue(lines, run.contract.vat_rate)
+    return _settlement_view(_contract_part(run.engine_document), lines, this_run_by_funding, documents, names)
+
+
+def _would_issue(lines: Iterable[LineView], vat_rate: Decimal) -> list[DocumentView]:
+    """Net this run's amounts per municipality, as approving will (settlement.md section 9)."""
+    net: dict[str, tuple[str, Decimal]] = {}
+    for line in lines:
+        if line.this_run is not None:
+            name, subtotal = net.get(line.municipality_code, (line.municipality, ZERO))
+            net[line.municipality_code] = (name, subtotal + line.this_run)
+    documents = []
+    for code in sorted(net):
+        name, subtotal = net[code]
+        if subtotal:
+            vat = vat_amount(subtotal, vat_rate)
+            documents.append(DocumentView(municipality=name, kind="invoice" if subtotal > 0 else "credit_note",
+                                          subtotal=subtotal, vat=vat, total=subtotal + vat))
+    return documents
+
+
+# ---------------------------------------------------------------- lists
+
+@dataclass(frozen=True)
+class Page:
+    rows: list
+    total: int
+    number: int
+    size: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, ceil(self.total / self.size))
+
+
+def _paginate(session: Session, query: Select, order_by: list) -> Page:
+    size = current_app.config["PAGE_SIZE"]
+    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    number = min(max(1, request.args.get("page", 1, type=int) or 1), max(1, ceil(total / size)))
+    rows = session.execute(query.order_by(*order_by).offset((number - 1) * size).limit(size)).all()
+    return Page(rows, total, number, size)
+
+
+def _contract_choices(session: Session, empty: str | None, key: str = "id"):
+    rows = session.execute(select(Contract.id, Contract.code, Provider.name)
+                           .join(Provider, Provider.id == Contract.provider_id).order_by(Contract.code))
+    return choices(((str(cid) if key == "id" else code, f"{code} ({provider})") for cid, code, provider in rows),
+                   empty)
+
+
+def _args(form) -> dict:
+    """The filter's query arguments without the empty ones (for the pager and 'clear filters')."""
+    return {name: value for name, value in request.args.items() if name != "page" and value and name in form}
+
+
+def _no_store(response: Response) -> Response:
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+# ---------------------------------------------------------------- settlement runs
+
+@bp.get("/afrekeningen")
+@requires_role("finance")
+def runs():
+    session = get_session()
+    form = RunFilterForm(formdata=request.args)
+    form.contract.choices = _contract_choices(session, "Alle contracten")
+    valid = form.validate()
+    preparer, approver = aliased(User), aliased(User)
+    query = (select(SettlementRun, Contract.code.label("contract_code"), Provider.name.label("provider_name"),
+                    preparer.name.label("preparer_name"), approver.name.label("approver_name"))
+             .join(Contract, Contract.id == SettlementRun.contract_id)
+             .join(Provider, Provider.id == Contract.provider_id)
+             .join(preparer, preparer.id == SettlementRun.prepared_by_id)
+             .outerjoin(approver, approver.id == SettlementRun.approved_by_id))
+    query = scope_runs(current_user, query)
+    if valid and form.contract.data:
+        query = query.where(SettlementRun.contract_id == form.contract.data)
+    if valid and form.status.data:
+        query = query.where(SettlementRun.status == form.status.data)
+    page = _paginate(session, query, [SettlementRun.prepared_at.desc(), SettlementRun.id.desc()])
+    return render_template("finance/runs.html", form=form, page=page, args=_args(form)), 200 if valid else INVALID
+
+
+def _preview_context(session: Session, contract_code: str, as_of: date) -> dict:
+    contract = load_contract(session, contract_code)
+    if contract is None:
+        abort(404)
+    result, run_result = evaluate_run(session, contract, as_of)
+    open_run = session.scalar(select(SettlementRun).where(SettlementRun.contract_id == contract.id,
+                                                          SettlementRun.status.in_(OPEN_STATES)))
+    return {"contract": contract, "as_of": as_of, "view": _preview_view(session, result, run_result),
+            "open_run": open_run, "last_issued": last_issued_as_of(session, contract.id)}
+
+
+def _render_new_run(form: PreviewForm, status: int = 200, **context):
+    return render_template("finance/new_run.html", form=form, line_status=LINE_STATUS, cohort_status=COHORT_STATUS,
+                           **context), status
+
+
+@bp.get("/afrekeningen/nieuw")
+@requires_role("finance")
+def new_run():
+    session = get_session()
+    asked = bool(request.args)
+    form = PreviewForm(formdata=request.args if asked else None, peildatum=clock.today())
+    form.contract.choices = _contract_choices(session, "Kies een contract", key="code")
+    if not asked:
+        return _render_new_run(form)
+    if not form.validate():
+        return _render_new_run(form, INVALID)
+    return _render_new_run(form, **_preview_context(session, form.contract.data, form.peildatum.data))
+
+
+@bp.post("/afrekeningen/nieuw")
+@requires_role("finance")
+def create_run():
+    session = get_session()
+    start_form = StartRunForm()
+    form = PreviewForm(formdata=None, contract=start_form.contract.data, peildatum=start_form.peildatum.data
+                       or clock.today())
+    form.contract.choices = _contract_choices(session, "Kies een contract", key="code")
+    if not start_form.validate_on_submit():
+        for name in ("contract", "peildatum"):
+            form[name].errors = list(start_form[name].errors)
+        if "csrf_token" in start_form.errors:
+            flash("Het formulier was verlopen. Toon het voorbeeld opnieuw en sla het dan op.", "error")
+        return _render_new_run(form, INVALID)
+    contract = load_contract(session, start_form.contract.data)
+    if contract is None:
+        abort(404)
+    try:
+        run = start_run(session, current_user, contract, start_form.peildatum.data)
+    except RunRefused as error:
+        session.rollback()
+        flash(str(error), "error")
+        return _render_new_run(form, CONFLICT, **_preview_context(session, contract.code, start_form.peildatum.data))
+    session.commit()
+    flash(f"De afrekening is als concept opgeslagen: {len(run.lines)} regels, deze afrekening "
+          f"{euro(run.total_delta)}. Dien haar in als u haar hebt gecontroleerd.", "success")
+    return redirect(url_for("finance.run", run_id=run.id))
+
+
+def _get_run(session: Session, run_id: int) -> SettlementRun:
+    run = session.scalar(scope_runs(current_user).where(SettlementRun.id == run_id))
+    if run is None:
+        abort(404)
+    return run
+
+
+def _render_run(session: Session, run: SettlementRun, status: int = 200, **forms):
+    names = dict(session.execute(select(User.id, User.name).where(
+        User.id.in_([i for i in (run.prepared_by_id, run.approved_by_id) if i is not None]))).all())
+    forms.setdefault("action_form", RunActionForm(formdata=None))
+    forms.setdefault("return_form", ReturnForm(formdata=None))
+    is_preparer = current_user.id == run.prepared_by_id
+    return render_template(
+        "finance/run.html", run=run, contract=run.contract, view=_run_view(session, run), names=names,
+        is_preparer=is_preparer, can_submit=run.status == "draft" and is_preparer,
+        can_decide=run.status == "submitted" and not is_preparer, can_discard=run.status in ("draft", "returned"),
+        line_status=LINE_STATUS, cohort_status=COHORT_STATUS, **forms), status
+
+
+@bp.get("/afrekeningen/<int:run_id>")
+@requires_role("finance")
+def run(run_id: int):
+    session = get_session()
+    return _render_run(session, _get_run(session, run_id))
+
+
+def _act(run_id: int, action, form=None, form_name: str = "action_form"):
+    """Validate, act through the service, commit once; a refusal rolls back and shows the run with its message."""
+    session = get_session()
+    settlement_run = _get_run(session, run_id)
+    form = form if form is not None else RunActionForm()
+    if not form.validate_on_submit():
+        return _render_run(session, settlement_run, INVALID, **{form_name: form})
+    try:
+        done = action(session, settlement_run, form)
+    except RunRefused as error:
+        session.rollback()
+        flash(str(error), "error")
+        return _render_run(session, _get_run(session, run_id), CONFLICT, **{form_name: form})
+    session.commit()
+    flash(done, "success")
+    return redirect(url_for("finance.run", run_id=run_id))
+
+
+@bp.post("/afrekeningen/<int:run_id>/indienen")
+@requires_role("finance")
+def submit(run_id: int):
+    def action(session, settlement_run, _form):
+        submit_run(session, current_user, settlement_run)
+        return "De afrekening is ingediend. Een andere medewerker van Financiën keurt haar goed of stuurt haar terug."
+    return _act(run_id, action)
+
+
+@bp.post("/afrekeningen/<int:run_id>/goedkeuren")
+@requires_role("finance")
+def approve(run_id: int):
+    def action(session, settlement_run, _form):
+        documents = approve_run(session, current_user, settlement_run.id)
+        if not documents:
+            return "De afrekening is goedgekeurd. Er was niets te factureren: er is geen document uitgegeven."
+        numbers = ", ".join(d.display_number for d in documents)
+        return (f"De afrekening is goedgekeurd en {len(documents)} "
+                f"{'document is' if len(documents) == 1 else 'documenten zijn'} uitgegeven: {numbers}.")
+    return _act(run_id, action)
+
+
+@bp.post("/afrekeningen/<int:run_id>/terugsturen")
+@requires_role("finance")
+def send_back(run_id: int):
+    def action(session, settlement_run, form):
+        return_run(session, current_user, settlement_run, form.reason.data)
+        return "De afrekening is teruggestuurd naar de opsteller."
+    return _act(run_id, action, ReturnForm(), "return_form")
+
+
+@bp.post("/afrekeningen/<int:run_id>/vervallen")
+@requires_role("finance")
+def discard(run_id: int):
+    def action(session, settlement_run, _form):
+        discard_run(session, current_user, settlement_run)
+        return "De afrekening is vervallen. Er is niets gefactureerd."
+    return _act(run_id, action)
+
+
+@bp.get("/afrekeningen/<int:run_id>/export.csv")
+@requires_role("finance")
+def run_export(run_id: int):
+    session = get_session()
+    settlement_run = _get_run(session, run_id)
+    text = exports.csv_text(exports.run_rows(session, settlement_run))
+    record(session, current_user, "settlement_run.exported", "settlement_run", settlement_run.id)
+    session.commit()
+    return _csv(text, exports.run_filename(settlement_run.contract.code, settlement_run))
+
+
+def _csv(text: str, filename: str) -> Response:
+    response = Response(text.encode("utf-8"), mimetype="text/csv")
+    response.headers["Content-Type"] = "text/csv; charset=utf-8"
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return _no_store(response)
+
+
+# ---------------------------------------------------------------- invoices and credit notes
+
+@bp.get("/facturen")
+@requires_role("finance")
+def invoices():
+    session = get_session()
+    form = InvoiceFilterForm(formdata=request.args)
+    form.contract.choices = _contract_choices(session, "Alle contracten")
+    form.municipality.choices = choices(((str(i), name) for i, name in session.execute(
+        select(Municipality.id, Municipality.name).order_by(Municipality.name))), "Alle gemeenten")
+    form.bureau.choices = choices(((str(i), name) for i, name in session.execute(
+        select(Provider.id, Provider.name).order_by(Provider.name))), "Alle bureaus")
+    valid = form.validate()
+    payments = (select(Payment.invoice_id, func.sum(Payment.amount).label("paid"))
+                .group_by(Payment.invoice_id).subquery())
+    paid = func.coalesce(payments.c.paid, 0)
+    query = (select(Invoice.id, Invoice.display_number, Invoice.kind, Invoice.issue_date, Invoice.total,
+                    Municipality.name.label("municipality"), Provider.name.label("provider"),
+                    Contract.code.label("contract_code"), paid.label("paid"))
+             .join(Municipality, Municipality.id == Invoice.municipality_id)
+             .join(Provider, Provider.id == Invoice.provider_id)
+             .join(Contract, Contract.id == Invoice.contract_id)
+             .outerjoin(payments, payments.c.invoice_id == Invoice.id))
+    query = scope_invoices(current_user, query)
+    if valid:
+        if form.contract.data:
+            query = query.where(Invoice.contract_id == form.contract.data)
+        if form.municipality.data:
+            query = query.where(Invoice.municipality_id == form.municipality.data)
+        if form.bureau.data:
+            query = query.where(Invoice.provider_id == form.bureau.data)
+        if form.kind.data:
+            query = query.where(Invoice.kind == form.kind.data)
+        if form.open.data == "open":
+            query = query.where(Invoice.total != paid)
+        elif form.open.data == "paid":
+            query = query.where(Invoice.total == paid)
+    page = _paginate(session, query, [Invoice.issue_date.desc(), Invoice.id.desc()])
+    return render_template("finance/invoices.html", form=form, page=page, args=_args(form)), 200 if valid else INVALID
+
+
+def _get_invoice(session: Session, invoice_id: int) -> Invoice:
+    invoice = session.scalar(scope_invoices(current_user).where(Invoice.id == invoice_id))
+    if invoice is None:
+        abort(404)
+    return invoice
+
+
+def _frozen_view(frozen: dict) -> dict:
+    """The frozen copy with its dates as dates (it stores them as ISO strings), for the template."""
+    view = dict(frozen)
+    for key in ("issue_date", "due_date", "period_as_of"):
+        if view.get(key):
+            view[key] = date.fromisoformat(view[key])
+    view["lines"] = [dict(line, milestone_date=date.fromisoformat(line["milestone_date"])
+                          if line.get("milestone_date") else None) for line in frozen.get("lines") or ()]
+    return view
+
+
+def _render_invoice(session: Session, invoice: Invoice, status: int = 200, payment_form: PaymentForm | None = None):
+    scoped = scope_invoices(current_user, select(Invoice.id, Invoice.display_number, Invoice.kind))
+    corrects = session.execute(scoped.join(CreditNoteCorrection,
+                                           CreditNoteCorrection.corrected_invoice_id == Invoice.id)
+                               .where(CreditNoteCorrection.credit_note_id == invoice.id)
+                               .order_by(Invoice.issue_date, Invoice.id)).all()
+    corrected_by = session.execute(scoped.join(CreditNoteCorrection,
+                                               CreditNoteCorrection.credit_note_id == Invoice.id)
+                                   .where(CreditNoteCorrection.corrected_invoice_id == invoice.id)
+                                   .order_by(Invoice.issue_date, Invoice.id)).all()
+    payments = session.execute(select(Payment, User.name).outerjoin(User, User.id == Payment.recorded_by_id)
+                               .where(Payment.invoice_id == invoice.id)
+                               .order_by(Payment.paid_on, Payment.id)).all()
+    paid = sum((p.amount for p, _ in payments), ZERO)
+    can_pay = current_user.has_role("finance")
+    if can_pay and payment_form is None:
+        payment_form = PaymentForm(formdata=None, paid_on=clock.today())
+    linked = {number for _id, number, _kind in corrects}
+    back = None
+    if current_user.has_role("finance"):
+        back = (url_for("finance.invoices"), "Terug naar de facturen")
+    elif current_user.has_role("provider") and "statements.index" in current_app.view_functions:
+        back = (url_for("statements.index"), "Terug naar mijn afrekeningen")
+    return render_template(
+        "finance/invoice.html", invoice=invoice, doc=_frozen_view(invoice.frozen), corrects=corrects,
+        unlinked_corrects=[n for n in invoice.frozen.get("corrects") or () if n not in linked],
+        corrected_by=corrected_by, payments=payments, paid=paid, outstanding=invoice.total - paid,
+        can_pay=can_pay, payment_form=payment_form, line_status=LINE_STATUS,
+        is_staff=current_user.has_role("finance", "admin", "reviewer"), back=back), status
+
+
+@bp.get("/facturen/<int:invoice_id>")
+@requires_role(*DOCUMENT_ROLES)
+def invoice(invoice_id: int):
+    session = get_session()
+    return _render_invoice(session, _get_invoice(session, invoice_id))
+
+
+def _download(invoice: Invoice, body: bytes, sha256: str, mimetype: str, extension: str) -> Response:
+    """Send the stored bytes exactly as issued (never rendered again), as an attachment with their hash."""
+    if hashlib.sha256(body).hexdigest() != sha256:
+        current_app.logger.error("stored %s of invoice %s does not match its SHA-256", extension, invoice.id)
+        abort(500)
+    response = Response(body, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{invoice.display_number}.{extension}"'
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response.set_etag(sha256)
+    response.headers["Repr-Digest"] = f"sha-256=:{base64.b64encode(bytes.fromhex(sha256)).decode()}:"
+    return _no_store(response)
+
+
+@bp.get("/facturen/<int:invoice_id>/pdf")
+@requires_role(*DOCUMENT_ROLES)
+def invoice_pdf(invoice_id: int):
+    invoice = _get_invoice(get_session(), invoice_id)
+    return _download(invoice, invoice.pdf, invoice.pdf_sha256, "application/pdf", "pdf")
+
+
+@bp.get("/facturen/<int:invoice_id>/ubl")
+@requires_role(*DOCUMENT_ROLES)
+def invoice_ubl(invoice_id: int):
+    invoice = _get_invoice(get_session(), invoice_id)
+    return _download(invoice, invoice.ubl, invoice.ubl_sha256, "application/xml", "xml")
+
+
+@bp.post("/facturen/<int:invoice_id>/betalingen")
+@requires_role("finance")
+def add_payment(invoice_id: int):
+    session = get_session()
+    document = _get_invoice(session, invoice_id)
+    form = PaymentForm()
+    if not form.validate_on_submit():
+        return _render_invoice(session, document, INVALID, form)
+    try:
+        payment = record_payment(session, current_user, document, paid_on=form.paid_on.data,
+                                 amount=form.amount.data, reference=form.reference.data)
+    except PaymentRefused as error:
+        session.rollback()
+        if error.field in form:
+            form[error.field].errors = list(form[error.field].errors) + [str(error)]
+        else:
+            flash(str(error), "error")
+        return _render_invoice(session, _get_invoice(session, invoice_id), INVALID, form)
+    session.commit()
+    flash(f"Betaling van {euro(payment.amount)} op {nl_date(payment.paid_on)} is geregistreerd.", "success")
+    return redirect(url_for("finance.invoice", invoice_id=invoice_id))
+
+
+# ---------------------------------------------------------------- exports
+
+@bp.get("/exports")
+@requires_role("finance")
+def exports_page():
+    session = get_session()
+    form = EsfExportForm(formdata=None)
+    form.contract.choices = _contract_choices(session, "Kies een contract", key="code")
+    return render_template("finance/exports.html", form=form)
+
+
+@bp.get("/exports/esf.csv")
+@requires_role("finance")
+def esf_export():
+    session = get_session()
+    form = EsfExportForm(formdata=request.args)
+    form.contract.choices = _contract_choices(session, "Kies een contract", key="code")
+    if not form.validate():
+        return render_template("finance/exports.html", form=form), INVALID
+    contract = session.scalar(select(Contract).where(Contract.code == form.contract.data))
+    if contract is None:
+        abort(404)
+    text = exports.csv_text(exports.esf_rows(session, contract, period_start=form.van.data,
+                                             period_end=form.tot.data))
+    # The report lists participants (pseudonymously): who exported what is recorded.
+    record(session, current_user, "contract.esf_exported", "contract", contract.id,
+           after={"from": form.van.data, "to": form.tot.data})
+    session.commit()
+    return _csv(text, exports.esf_filename(contract.code, form.van.data, form.tot.data))
