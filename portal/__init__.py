@@ -49,6 +49,20 @@ def _register_blueprints(app: Flask) -> None:
     from .home.views import bp as home_bp
     app.register_blueprint(auth_bp)
     app.register_blueprint(home_bp)
+    from .trajectories.views import bp as trajectories_bp
+    from .evidence.views import bp as evidence_bp
+    app.register_blueprint(trajectories_bp)
+    app.register_blueprint(evidence_bp)
+    from .review.views import bp as review_bp
+    app.register_blueprint(review_bp)
+    from .finance.views import bp as finance_bp
+    app.register_blueprint(finance_bp)
+    from .statements.views import bp as statements_bp
+    from .objections.views import bp as objections_bp
+    app.register_blueprint(statements_bp)
+    app.register_blueprint(objections_bp)
+    from .admin.views import bp as admin_bp
+    app.register_blueprint(admin_bp)
 
 
 def _register_error_pages(app: Flask) -> None:

@@ -9,10 +9,12 @@ from flask import Flask
 from .clock import AMSTERDAM
 from .invoicing import format as documents_format
 from .invoicing import labels as documents_labels
+from .review.reasons import REJECTION_REASONS
 
 # Segments, milestone types and settlement reasons read the same on screen as on invoices.
 LABELS = {
     **documents_labels.SEGMENT_TEXTS, **documents_labels.TRANCHE_TEXTS, **documents_labels.REASON_TEXTS,
+    **REJECTION_REASONS,
     "pending": "In behandeling", "approved": "Goedgekeurd", "rejected": "Afgekeurd", "revoked": "Ingetrokken",
     "referred": "Aangemeld", "declined": "Geweigerd", "accepted": "Geaccepteerd", "active": "Lopend",
     "ended": "Beëindigd", "moved": "Verhuisd", "deceased": "Overleden", "medical": "Medisch", "work": "Werk",

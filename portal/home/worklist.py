@@ -34,32 +34,40 @@ def work_waiting(session: Session, user: User) -> list[Panel]:
     if user.has_role("provider"):
         mine = scope_trajectories(user)
         panels.append(Panel("provider", "Re-integratiebedrijf", (
-            Item("Nieuwe aanmeldingen", _count(session, mine.where(Trajectory.status == "referred"))),
-            Item("Lopende trajecten", _count(session, mine.where(Trajectory.status.in_(("accepted", "active"))))),
+            Item("Nieuwe aanmeldingen", _count(session, mine.where(Trajectory.status == "referred")),
+                 endpoint="trajectories.inbox"),
+            Item("Lopende trajecten", _count(session, mine.where(Trajectory.status.in_(("accepted", "active")))),
+                 endpoint="trajectories.index"),
             Item("Afgekeurde declaraties", _count(session, scope_trajectories(
                 user, select(MilestoneClaim).join(MilestoneClaim.trajectory)).where(
-                MilestoneClaim.review == "rejected"))),
-            Item("Facturen", _count(session, select(Invoice).where(Invoice.provider_id == user.provider_id))),
+                MilestoneClaim.review == "rejected")), endpoint="trajectories.index"),
+            Item("Facturen", _count(session, select(Invoice).where(Invoice.provider_id == user.provider_id)),
+                 endpoint="statements.index"),
         )))
     if user.has_role("klantmanager"):
         mine = scope_trajectories(user)
         panels.append(Panel("klantmanager", "Klantmanager", (
-            Item("Trajectplannen ter goedkeuring", _count(session, mine.where(Trajectory.plan_status == "submitted"))),
-            Item("Aanmeldingen nog niet geaccepteerd", _count(session, mine.where(Trajectory.status == "referred"))),
-            Item("Lopende trajecten", _count(session, mine.where(Trajectory.status.in_(("accepted", "active"))))),
+            Item("Trajectplannen ter goedkeuring", _count(session, mine.where(Trajectory.plan_status == "submitted")),
+                 endpoint="trajectories.index"),
+            Item("Aanmeldingen nog niet geaccepteerd", _count(session, mine.where(Trajectory.status == "referred")),
+                 endpoint="trajectories.index"),
+            Item("Lopende trajecten", _count(session, mine.where(Trajectory.status.in_(("accepted", "active")))),
+                 endpoint="trajectories.index"),
         )))
     if user.has_role("reviewer"):
         panels.append(Panel("reviewer", "Contractmanager", (
             Item("Declaraties te beoordelen", _count(session, select(MilestoneClaim).where(
-                MilestoneClaim.review == "pending"))),
-            Item("Open bezwaren", _count(session, select(Objection).where(Objection.status == "open"))),
+                MilestoneClaim.review == "pending")), endpoint="review.queue"),
+            Item("Open bezwaren", _count(session, select(Objection).where(Objection.status == "open")),
+                 endpoint="objections.queue"),
         )))
     if user.has_role("finance"):
         panels.append(Panel("finance", "Financiën", (
             Item("Afrekeningen ter goedkeuring", _count(session, select(SettlementRun).where(
-                SettlementRun.status == "submitted"))),
-            Item("Concept-afrekeningen", _count(session, select(SettlementRun).where(SettlementRun.status == "draft"))),
-            Item("Gefactureerde documenten", _count(session, select(Invoice))),
+                SettlementRun.status == "submitted")), endpoint="finance.runs"),
+            Item("Concept-afrekeningen", _count(session, select(SettlementRun).where(SettlementRun.status == "draft")),
+                 endpoint="finance.runs"),
+            Item("Gefactureerde documenten", _count(session, select(Invoice)), endpoint="finance.invoices"),
         )))
     if user.has_role("admin"):
         panels.append(Panel("admin", "Beheer", (
