@@ -38,33 +38,28 @@ def clean_oin(value: str) -> str:
 
 def update_provider(session: Session, actor: User, provider: Provider, values: dict) -> None:
     """Change a bureau's master data; KvK, btw-id and IBAN must be valid."""
-    before = snapshot(provider, *PROVIDER_FIELDS)
-    cleaned = {key: (values.get(key) or "").strip() or None for key in PROVIDER_FIELDS}
-    if not cleaned["name"]:
-        raise AdminRefused("Vul de naam in.", "name")
-    cleaned["kvk"] = _clean("kvk", cleaned["kvk"], clean_kvk)
-    cleaned["vat_id"] = _clean("vat_id", cleaned["vat_id"], clean_vat_id)
-    cleaned["iban"] = _clean("iban", cleaned["iban"], clean_iban)
-    for key, value in cleaned.items():
-        setattr(provider, key, value)
-    session.flush()
-    record(session, actor, "provider.updated", "provider", provider.id, before=before,
-           after=snapshot(provider, *PROVIDER_FIELDS))
+    _update(session, actor, provider, values, PROVIDER_FIELDS,
+            {"kvk": clean_kvk, "vat_id": clean_vat_id, "iban": clean_iban}, "provider")
 
 
 def update_municipality(session: Session, actor: User, municipality: Municipality, values: dict) -> None:
     """Change a municipality's master data (its address and e-invoice identifiers)."""
-    before = snapshot(municipality, *MUNICIPALITY_FIELDS)
-    cleaned = {key: (values.get(key) or "").strip() or None for key in MUNICIPALITY_FIELDS}
+    _update(session, actor, municipality, values, MUNICIPALITY_FIELDS, {"kvk": clean_kvk, "oin": clean_oin},
+            "municipality")
+
+
+def _update(session: Session, actor: User, obj, values: dict, names: tuple[str, ...], cleaners: dict,
+            kind: str) -> None:
+    before = snapshot(obj, *names)
+    cleaned = {key: (values.get(key) or "").strip() or None for key in names}
     if not cleaned["name"]:
         raise AdminRefused("Vul de naam in.", "name")
-    cleaned["kvk"] = _clean("kvk", cleaned["kvk"], clean_kvk)
-    cleaned["oin"] = _clean("oin", cleaned["oin"], clean_oin)
+    for key, cleaner in cleaners.items():
+        cleaned[key] = _clean(key, cleaned[key], cleaner)
     for key, value in cleaned.items():
-        setattr(municipality, key, value)
+        setattr(obj, key, value)
     session.flush()
-    record(session, actor, "municipality.updated", "municipality", municipality.id, before=before,
-           after=snapshot(municipality, *MUNICIPALITY_FIELDS))
+    record(session, actor, f"{kind}.updated", kind, obj.id, before=before, after=snapshot(obj, *names))
 
 
 def set_user_active(session: Session, actor: User, user: User, active: bool) -> None:

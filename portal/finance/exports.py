@@ -8,8 +8,6 @@ no names: a participant is known by their pseudonymous client reference only.
 """
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable, Iterator
 from datetime import date
 from decimal import Decimal
@@ -21,53 +19,10 @@ from .. import models as m
 from ..formatting import label
 
 ZERO = Decimal("0.00")
-# A cell starting with one of these is a formula to a spreadsheet (CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # A settlement line's status in Dutch ("pending" is a review state "in behandeling" elsewhere in the portal).
 LINE_STATUS = {"payable": "Betaalbaar", "partial": "Deels betaalbaar", "withheld": "Ingehouden",
                "pending": "In afwachting"}
 
-
-def text_cell(value: str) -> str:
-    """Return free text safe for a spreadsheet: a formula-like start is neutralised with a quote."""
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
-
-
-def amount_cell(value: Decimal) -> str:
-    """Return an amount as 1234,56 or -1234,56 (no thousands separator: Excel reads it as a number)."""
-    return f"{Decimal(value):.2f}".replace(".", ",")
-
-
-def cell(value) -> str:
-    """Return one cell: amounts and dates in Dutch notation, text formula-safe."""
-    if value is None:
-        return ""
-    if isinstance(value, Decimal):
-        return amount_cell(value)
-    if isinstance(value, bool):
-        return "ja" if value else "nee"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, date):
-        return value.strftime("%d-%m-%Y")
-    return text_cell(str(value))
-
-
-def csv_lines(rows: Iterable[list]) -> Iterator[str]:
-    """Yield the CSV text piece by piece, the BOM first (so Excel reads UTF-8)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
-    yield "\ufeff"
-    for row in rows:
-        writer.writerow([cell(v) for v in row])
-        yield buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate()
-
-
-def csv_text(rows: Iterable[list]) -> str:
-    """Return the whole CSV as one string."""
-    return "".join(csv_lines(rows))
 
 
 def funding_sources(session: Session, contract_id: int) -> list[str]:

@@ -29,6 +29,7 @@ from ..invoicing import vat_amount
 from ..models import (Contract, CreditNoteCorrection, Invoice, Municipality, Payment, Provider, SettlementLine,
                       SettlementRun, User)
 from . import exports
+from ..csv_export import csv_text
 from .exports import LINE_STATUS
 from .facts import load_contract
 from .forms import (EsfExportForm, InvoiceFilterForm, PaymentForm, PreviewForm, ReturnForm, RunActionForm,
@@ -464,7 +465,7 @@ def discard(run_id: int):
 def run_export(run_id: int):
     session = get_session()
     settlement_run = _get_run(session, run_id)
-    text = exports.csv_text(exports.run_rows(session, settlement_run))
+    text = csv_text(exports.run_rows(session, settlement_run))
     record(session, current_user, "settlement_run.exported", "settlement_run", settlement_run.id)
     session.commit()
     return _csv(text, exports.run_filename(settlement_run.contract.code, settlement_run))
@@ -647,7 +648,7 @@ def esf_export():
     contract = session.scalar(select(Contract).where(Contract.code == form.contract.data))
     if contract is None:
         abort(404)
-    text = exports.csv_text(exports.esf_rows(session, contract, period_start=form.van.data,
+    text = csv_text(exports.esf_rows(session, contract, period_start=form.van.data,
                                              period_end=form.tot.data))
     # The report lists participants (pseudonymously): who exported what is recorded.
     record(session, current_user, "contract.esf_exported", "contract", contract.id,

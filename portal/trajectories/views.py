@@ -20,7 +20,8 @@ from ..models import Client, Contract, MilestoneClaim, Municipality, Trajectory
 from . import service
 from .claims import PlacementFacts, claimable_types, register_placement, submit_claim
 from .clients import ClientExists, find_client_by_bsn, register_client, reveal_bsn
-from .export import csv_lines, export_rows
+from ..csv_export import csv_lines
+from .export import export_rows
 from .forms import (AcceptForm, BsnSearchForm, ClaimForm, ClientForm, DeclineForm, EndForm, ListFilterForm,
                     PlacementForm, PlanApproveForm, PlanForm, PlanReturnForm, ReferralForm, choices)
 from .listing import ListFilters, list_trajectories

@@ -9,7 +9,8 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import event, select
 
-from portal.finance.exports import cell, csv_text, esf_rows, run_rows, text_cell
+from portal.csv_export import cell, csv_text, text_cell
+from portal.finance.exports import esf_rows, run_rows
 from portal.finance.issuing import approve_run
 from portal.finance.runs import start_run, submit_run
 from portal.models import Client, Invoice, Municipality

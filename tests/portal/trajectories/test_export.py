@@ -8,7 +8,7 @@ from datetime import date
 from sqlalchemy import select
 
 from portal.models import AuditEvent
-from portal.trajectories.export import safe_cell
+from portal.csv_export import cell as safe_cell
 
 from ... import factories as f
 from .conftest import login
