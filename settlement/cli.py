@@ -1,0 +1,99 @@
+"""`python -m settlement`: validate, evaluate and explain scenario files."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import date
+from typing import Any, Sequence
+
+from .document import settlement_document
+from .evaluation import evaluate
+from .explain import explain_line
+from .model import Scenario
+from .scenario import parse_scenario
+from .validation import Problem, ScenarioError
+
+EXIT_OK = 0
+EXIT_NOT_FOUND = 1
+EXIT_INVALID = 2
+
+
+class _Invalid(Exception):
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        super().__init__()
+        self.problems = problems
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit code."""
+    parser = argparse.ArgumentParser(prog="python -m settlement", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    evaluate_cmd = commands.add_parser("evaluate", help="print the settlement JSON of a scenario")
+    evaluate_cmd.add_argument("file")
+    evaluate_cmd.add_argument("--as-of", help="reference date YYYY-MM-DD (default: the scenario's as_of)")
+
+    validate_cmd = commands.add_parser("validate", help="check a scenario and list every problem")
+    validate_cmd.add_argument("file")
+
+    explain_cmd = commands.add_parser("explain", help="explain in plain language why a line is what it is")
+    explain_cmd.add_argument("file")
+    explain_cmd.add_argument("--line", required=True, metavar="MILESTONE_REF")
+    explain_cmd.add_argument("--contract", metavar="CODE")
+    explain_cmd.add_argument("--as-of", help="reference date YYYY-MM-DD (default: the scenario's as_of)")
+
+    args = parser.parse_args(argv)
+    try:
+        as_of = _as_of(getattr(args, "as_of", None))
+        scenario = _load(args.file)
+        if args.command == "validate":
+            print(f"{args.file}: valid ({len(scenario.contracts)} contracts, {len(scenario.trajectories)} "
+                  f"trajectories, {len(scenario.milestones)} milestones)")
+            return EXIT_OK
+        settlement = evaluate(scenario, as_of)
+    except _Invalid as invalid:
+        for problem in invalid.problems:
+            print(str(problem), file=sys.stderr)
+        return EXIT_INVALID
+    if args.command == "evaluate":
+        # Built completely before anything is written: nothing half-evaluated on stdout.
+        text = json.dumps(settlement_document(settlement), indent=2)
+        sys.stdout.write(text + "\n")
+        return EXIT_OK
+    try:
+        print(explain_line(settlement, args.line, contract=args.contract))
+    except LookupError as missing:
+        print(f"--line: {missing.args[0]}", file=sys.stderr)
+        return EXIT_NOT_FOUND
+    return EXIT_OK
+
+
+def _as_of(value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        if len(value) != 10:
+            raise ValueError
+        return date.fromisoformat(value)
+    except ValueError:
+        raise _Invalid([Problem("--as-of", f"not a real date in the form YYYY-MM-DD: {value!r}")]) from None
+
+
+def _load(path: str) -> Scenario:
+    try:
+        with open(path, "rb") as file:
+            data: Any = json.load(file)
+    except OSError as error:
+        raise _Invalid([Problem(path, f"cannot read the file: {error.strerror or error}")]) from None
+    except UnicodeDecodeError as error:
+        raise _Invalid([Problem(path, f"not UTF-8 text: {error.reason}")]) from None
+    except json.JSONDecodeError as error:
+        raise _Invalid([Problem(path, f"not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}")]) \
+            from None
+    except RecursionError:
+        raise _Invalid([Problem(path, "not valid JSON: nested too deeply")]) from None
+    try:
+        return parse_scenario(data)
+    except ScenarioError as error:
+        raise _Invalid(error.problems) from None

@@ -1,0 +1,205 @@
+"""Explain a line in plain Dutch: which rule decided it, on which dates and figures.
+
+Finance staff and bureaus read these texts, so they are Dutch and use Dutch notation
+(€ 1.234,56; 31-12-2026); the reason codes are shown too, as the portal shows them.
+"""
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from fractions import Fraction
+
+from .glossary import NoLine, Reason, VolumeLimit
+from .money import round_fraction
+from .results import Cohort, ContractSettlement, Line, Settlement
+
+_TYPES = {
+    "intake": "intake",
+    "plan": "trajectplan",
+    "participation_step": "trede op de participatieladder",
+    "placement": "plaatsing",
+    "sustained_placement": "duurzame plaatsing",
+    "completion": "afronding",
+}
+_REVIEWS = {"approved": "goedgekeurd", "rejected": "afgewezen", "pending": "nog niet beoordeeld"}
+_STATUS = {"payable": "uitbetaalbaar", "partial": "deels uitbetaalbaar", "withheld": "ingehouden",
+           "pending": "in afwachting"}
+_COHORT_STATUS = {"pending": "nog niet definitief", "met": "norm gehaald", "not_met": "norm niet gehaald"}
+
+
+def explain_line(result: Settlement | ContractSettlement, milestone_ref: str, *, contract: str | None = None) -> str:
+    """Explain why a milestone's line is payable, withheld or pending (LookupError if unknown)."""
+    settlements = [result] if isinstance(result, ContractSettlement) else list(result.contracts)
+    if contract is not None:
+        settlements = [s for s in settlements if s.code == contract]
+        if not settlements:
+            raise LookupError(f"no contract {contract!r} in this settlement")
+    for settlement in settlements:
+        line = settlement.line(milestone_ref)
+        if line is not None:
+            return _explain(settlement, line)
+    for settlement in settlements:
+        why = settlement.no_line.get(milestone_ref)
+        if why is not None:
+            return _explain_no_line(settlement, milestone_ref, why)
+    raise LookupError(f"no milestone {milestone_ref!r} in this settlement")
+
+
+def _explain(settlement: ContractSettlement, line: Line) -> str:
+    contract = settlement.contract
+    parts = [
+        f"Regel {line.milestone} — perceel {settlement.code}, traject {line.trajectory} "
+        f"(gestart {_d(line.trajectory_start)}), gemeente {line.municipality}.",
+        f"Mijlpaal: {_TYPES.get(line.type, line.type)} van {_d(line.date)}, ingediend {_d(line.submitted)}, "
+        f"{_review(line)}; tranche '{line.tranche}' van {_eur(line.amount)}"
+        f"{' (resultaattranche, afhankelijk van de prestatienorm)' if line.result else ''}.",
+        f"Uitkomst per peildatum {_d(settlement.as_of)}: {_STATUS.get(line.status, line.status)}"
+        f"{f' ({line.reason})' if line.reason else ''} — uitbetaalbaar {_eur(line.payable)}, "
+        f"ingehouden {_eur(line.withheld)}, in afwachting {_eur(line.pending)}.",
+        "Waarom: " + _why(settlement, line),
+    ]
+    facts = _claim_facts(settlement, line)
+    if facts:
+        parts.append("Toetsing: " + " ".join(facts))
+    if line.result and line.cohort is not None and settlement.cohorts:
+        parts.append(_cohort_text(settlement.cohorts[line.cohort], contract.norm.milestone))
+    if line.payable and line.funding:
+        parts.append("Financiering: " + ", ".join(f"{source} {_eur(part)}" for source, part in line.funding.items())
+                     + ".")
+    return "\n".join(parts)
+
+
+def _why(settlement: ContractSettlement, line: Line) -> str:
+    contract = settlement.contract
+    reason = line.reason
+    if reason == Reason.OUTSIDE_CONTRACT_PERIOD:
+        return (f"het traject startte op {_d(line.trajectory_start)}, buiten de looptijd van het perceel "
+                f"({_d(contract.start)} t/m {_d(contract.end)}); alle regels van dit traject worden ingehouden.")
+    if reason == Reason.OVER_VOLUME:
+        limit = settlement.volume_limits.get(line.trajectory)
+        if limit == VolumeLimit.MUNICIPALITY_CAP:
+            cap = (contract.municipality_caps or {}).get(line.municipality)
+            what = f"gemeente {line.municipality} had haar plafond van {cap} trajecten al bereikt"
+        else:
+            what = f"het perceel had het maximum van {contract.max_trajectories} trajecten al toegelaten"
+        return (f"het traject valt buiten het gecontracteerde volume: {what} (trajecten worden toegelaten in "
+                f"volgorde van startdatum en referentie; geweigerde trajecten tellen niet mee). "
+                f"Alle regels van dit traject worden ingehouden.")
+    if reason == Reason.DUPLICATE_CLAIM:
+        return (f"per traject en mijlpaalsoort telt één claim; de primaire claim is {line.primary} en die is "
+                f"goedgekeurd, dus deze dubbele claim wordt ingehouden.")
+    if reason == Reason.LATE_SUBMISSION:
+        return (f"ingediend op {_d(line.submitted)}, na de uiterste indiendatum {_d(line.deadline)} "
+                f"({_d(line.date)} + {contract.submission_deadline_days} dagen).")
+    if reason == Reason.OUTSIDE_WINDOW:
+        if line.date < line.trajectory_start:
+            return (f"de mijlpaal is gedateerd {_d(line.date)}, vóór de start van het traject "
+                    f"({_d(line.trajectory_start)}).")
+        months = contract.norm.window_months if contract.norm else 0
+        return (f"de mijlpaal is gedateerd {_d(line.date)}, na het einde van het venster {_d(line.window_end)} "
+                f"(start traject + {months} maanden).")
+    if reason == Reason.AWAITING_REVIEW:
+        text = "de claim is op de peildatum nog niet beoordeeld (of de beoordeling ligt na de peildatum)."
+        if line.primary != line.milestone:
+            text += (f" Het is een tweede claim naast {line.primary}, die ook nog op beoordeling wacht; wordt die "
+                     f"afgewezen, dan neemt deze claim zijn plaats in.")
+        return text
+    if reason == Reason.NORM_PENDING:
+        cohort = settlement.cohorts[line.cohort]
+        if settlement.as_of < cohort.final_on:
+            until = f"dat kan pas op {_d(cohort.final_on)} (einde periode + venster + indientermijn)"
+        else:
+            until = "er wachten nog claims die meetellen voor de norm op beoordeling"
+        return ("resultaattranche: de uitbetaling hangt af van de prestatienorm van het cohort van dit traject, "
+                f"en dat cohort is nog niet definitief: {until}.")
+    if reason == Reason.NORM_NOT_MET:
+        cohort = settlement.cohorts[line.cohort]
+        return (f"resultaattranche: het cohort haalde een prestatieratio van {_ratio(cohort.ratio)}; volgens de "
+                f"staffel wordt {_dec(cohort.pay_fraction)} van het bedrag betaald: {_eur(line.payable)} van "
+                f"{_eur(line.amount)} (\"niet halen is niet betalen\").")
+    if line.result:
+        cohort = settlement.cohorts[line.cohort]
+        return (f"de claim is goedgekeurd, op tijd en binnen het venster, en het cohort is definitief met "
+                f"uitbetaalfactor {_dec(cohort.pay_fraction)} volgens de staffel.")
+    return "de claim is goedgekeurd, op tijd ingediend en valt binnen het venster."
+
+
+def _claim_facts(settlement: ContractSettlement, line: Line) -> list[str]:
+    facts = []
+    if line.primary == line.milestone:
+        facts.append("Dit is de primaire claim voor deze mijlpaalsoort van het traject.")
+    else:
+        facts.append(f"Dit is een dubbele claim; de primaire claim is {line.primary}.")
+    if line.deadline is None:
+        facts.append("Het perceel kent geen indientermijn.")
+    else:
+        verdict = "te laat" if line.submitted > line.deadline else "op tijd"
+        facts.append(f"Uiterste indiendatum {_d(line.deadline)}: {verdict}.")
+    if line.date < line.trajectory_start:
+        facts.append(f"Gedateerd vóór de start van het traject ({_d(line.trajectory_start)}): buiten het venster.")
+    elif line.window_end is not None:
+        verdict = "binnen" if line.date <= line.window_end else "buiten"
+        facts.append(f"Venster {_d(line.trajectory_start)} t/m {_d(line.window_end)}: {verdict} het venster.")
+    return facts
+
+
+def _cohort_text(cohort: Cohort, norm_type: str) -> str:
+    if cohort.denominator:
+        figures = (f"{cohort.numerator} van {cohort.denominator} trajecten met een geldige "
+                   f"{_TYPES.get(norm_type, norm_type)} = {_pct(cohort.rate)} tegen een norm van {_pct(cohort.norm)}, "
+                   f"prestatieratio {_ratio(cohort.ratio)}")
+    else:
+        figures = "geen trajecten in de noemer, dus prestatieratio 1"
+    text = (f"Cohort {cohort.index + 1} (gestart {_d(cohort.period_start)} t/m {_d(cohort.period_end)}): "
+            f"{cohort.trajectories} trajecten, {figures}. Definitief vanaf {_d(cohort.final_on)}")
+    if cohort.awaiting_review == 1:
+        text += "; er wacht nog 1 claim op beoordeling"
+    elif cohort.awaiting_review:
+        text += f"; er wachten nog {cohort.awaiting_review} claims op beoordeling"
+    text += f". Status: {_COHORT_STATUS.get(cohort.status, cohort.status)}"
+    if cohort.pay_fraction is not None:
+        text += f", uitbetaalfactor {_dec(cohort.pay_fraction)}"
+    return text + "."
+
+
+def _explain_no_line(settlement: ContractSettlement, ref: str, why: str) -> str:
+    reasons = {
+        NoLine.NOT_YET_KNOWN: "de mijlpaal of het traject ligt na de peildatum en bestaat op die datum nog niet",
+        NoLine.REJECTED: "de claim is afgewezen; afgewezen claims tellen nergens voor mee",
+        NoLine.NO_TRANCHE: "het perceel kent geen tranche voor deze mijlpaalsoort (hij kan wel meetellen voor de norm)",
+    }
+    return (f"Mijlpaal {ref} (perceel {settlement.code}) heeft geen regel per peildatum "
+            f"{_d(settlement.as_of)}: {reasons.get(why, why)}.")
+
+
+def _review(line: Line) -> str:
+    if line.review == "pending":
+        return "nog niet beoordeeld"
+    return f"{_REVIEWS.get(line.review, line.review)} op {_d(line.reviewed)}"
+
+
+def _d(day: date | None) -> str:
+    return "—" if day is None else day.strftime("%d-%m-%Y")
+
+
+def _eur(amount: Decimal) -> str:
+    sign = "-" if amount < 0 else ""
+    whole, cents = f"{abs(amount):.2f}".split(".")
+    groups = []
+    while len(whole) > 3:
+        groups.insert(0, whole[-3:])
+        whole = whole[:-3]
+    groups.insert(0, whole)
+    return f"€ {sign}{'.'.join(groups)},{cents}"
+
+
+def _dec(value: Decimal | None) -> str:
+    return "—" if value is None else str(value).replace(".", ",")
+
+
+def _pct(value: Decimal | None) -> str:
+    return "—" if value is None else f"{str(value).replace('.', ',')} %"
+
+
+def _ratio(ratio: Fraction) -> str:
+    return str(round_fraction(ratio, 3)).replace(".", ",")
