@@ -21,6 +21,8 @@ from stdnum.nl import btw as stdnum_btw
 
 from . import clock
 from .auth.service import create_user
+from .evidence.storage import Upload, attach_evidence, check_upload
+from .formatting import label
 from .models import (Consortium, Contract, ExcludedEndReason, FundingShare, MilestoneClaim, Municipality,
                      MunicipalityCap, Placement, Provider, Review, StaffelStep, Tranche, Trajectory)
 from .trajectories.clients import register_client
@@ -285,6 +287,30 @@ def _progress(session, rng, contract: Contract, trajectory: Trajectory, claim_co
         trajectory.status, trajectory.end, trajectory.end_reason = "ended", ended[0], ended[1]
 
 
+EVIDENCE_FOR = {"intake": "attendance_list", "plan": "plan", "participation_step": "attendance_list",
+                "placement": "payslip", "sustained_placement": "payslip", "completion": "employer_statement"}
+
+
+def demo_pdf(title: str) -> bytes:
+    """Return a small, valid one-page PDF that shows `title` (fictional evidence)."""
+    text = title.replace("\\", "").replace("(", "").replace(")", "")
+    stream = f"BT /F1 14 Tf 72 760 Td ({text}) Tj ET".encode("latin-1", "replace")
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+               b"/Resources << /Font << /F1 5 0 R >> >> >>",
+               b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+               b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
 def _claim(session, rng, trajectory, kind, happened, submitted, number, placement, logins, provider_user) -> None:
     reviewer = logins["contractmanager@nk.example"]
     claim = MilestoneClaim(ref=f"M{number:05d}", trajectory_id=trajectory.id, type=kind, date=happened,
@@ -292,6 +318,12 @@ def _claim(session, rng, trajectory, kind, happened, submitted, number, placemen
                            placement_id=placement.id if placement else None, review="pending")
     session.add(claim)
     session.flush()
+    evidence_kind = EVIDENCE_FOR[kind]
+    checked = check_upload(Upload(f"{label(evidence_kind).lower()}-{claim.ref}.pdf",
+                                  demo_pdf(f"{label(evidence_kind)} - traject {trajectory.ref} - {claim.ref} "
+                                           f"- {happened.strftime('%d-%m-%Y')} (fictief)")))
+    attach_evidence(session, provider_user, claim, checked, kind=evidence_kind,
+                    evidence_dir=current_app.config["EVIDENCE_DIR"])
     reviewed = submitted + timedelta(days=rng.randint(1, 15))
     luck = rng.random()
     if reviewed <= DEMO_TODAY and luck < 0.78:

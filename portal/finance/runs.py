@@ -25,7 +25,8 @@ OPEN_STATES = ("draft", "submitted")
 
 
 def invoiced_so_far(session: Session, contract: m.Contract) -> dict[tuple[str, str], settlement.Invoiced]:
-    """Sum what issued documents of this contract invoiced per line (milestone, tranche)."""
+    """Sum what issued documents of this contract invoiced per line (milestone, tranche), with each
+    line's status in the last issued run (a withheld line that becomes payable is a CORRECTION)."""
     rows = session.execute(
         select(m.InvoiceLine.milestone_ref, m.InvoiceLine.tranche_code, m.Municipality.cbs_code,
                m.SettlementLine.trajectory_ref, func.sum(m.InvoiceLine.amount))
@@ -35,8 +36,22 @@ def invoiced_so_far(session: Session, contract: m.Contract) -> dict[tuple[str, s
         .where(m.Invoice.contract_id == contract.id)
         .group_by(m.InvoiceLine.milestone_ref, m.InvoiceLine.tranche_code, m.Municipality.cbs_code,
                   m.SettlementLine.trajectory_ref))
-    return {(ref, tranche): settlement.Invoiced(amount=total, municipality=cbs, trajectory=trajectory)
-            for ref, tranche, cbs, trajectory, total in rows}
+    sums = {(ref, tranche): (total, cbs, trajectory) for ref, tranche, cbs, trajectory, total in rows}
+    last_run = session.scalar(select(m.SettlementRun.id).where(
+        m.SettlementRun.contract_id == contract.id, m.SettlementRun.status == "issued")
+        .order_by(m.SettlementRun.as_of.desc(), m.SettlementRun.approved_at.desc()).limit(1))
+    shown = {} if last_run is None else {
+        (ref, tranche): (status, cbs, trajectory) for ref, tranche, status, cbs, trajectory in session.execute(
+            select(m.SettlementLine.milestone_ref, m.SettlementLine.tranche_code, m.SettlementLine.status,
+                   m.Municipality.cbs_code, m.SettlementLine.trajectory_ref)
+            .join(m.Municipality, m.Municipality.id == m.SettlementLine.municipality_id)
+            .where(m.SettlementLine.run_id == last_run))}
+    invoiced = {}
+    for key in sums.keys() | shown.keys():
+        total, cbs, trajectory = sums.get(key) or (ZERO, *shown[key][1:])
+        invoiced[key] = settlement.Invoiced(amount=total, municipality=cbs, trajectory=trajectory or None,
+                                            status=shown[key][0] if key in shown else None)
+    return invoiced
 
 
 def last_issued_as_of(session: Session, contract_id: int) -> date | None:

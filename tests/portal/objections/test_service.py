@@ -256,9 +256,6 @@ def test_an_upheld_late_submission_is_paid_by_the_next_run(db, ow, late_objectio
     assert (corrected.before["submitted"], corrected.after["submitted"]) == ("2026-05-01", "2026-03-20")
 
 
-@pytest.mark.xfail(strict=True, reason="settlement.md §9 names an upheld objection a CORRECTION, but "
-                                       "portal/finance/runs.invoiced_so_far passes no earlier 'withheld' status "
-                                       "to settlement.diff_run, so the line comes out as newly payable (None)")
 def test_the_line_an_upheld_objection_pays_is_a_correction(db, ow, late_objection):
     decide_objection(db, ow.reviewer, late_objection, uphold=True, reason="Aangetoond.",
                      corrected_date=date(2026, 3, 20))
