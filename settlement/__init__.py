@@ -14,7 +14,7 @@ settlement run (section 9). `python -m settlement evaluate FILE` does it from a 
 from .bsn import is_valid_bsn
 from .document import contract_document, settlement_document
 from .evaluation import evaluate, evaluate_contract
-from .explain import explain_line
+from .explain import explain, explain_line
 from .funding import split_amount
 from .model import (
     Client,
@@ -40,6 +40,6 @@ __all__ = [
     "Client", "Cohort", "Consortium", "Contract", "ContractSettlement", "FundingShare", "Invoice", "Invoiced",
     "Line", "Milestone", "Municipality", "Norm", "Problem", "Provider", "RunDocument", "RunLine", "RunResult",
     "Scenario", "ScenarioError", "Settlement", "StaffelStep", "Sums", "Totals", "Trajectory", "Tranche",
-    "contract_document", "diff_run", "dump_scenario", "evaluate", "evaluate_contract", "explain_line",
+    "contract_document", "diff_run", "dump_scenario", "evaluate", "evaluate_contract", "explain", "explain_line",
     "fmt_amount", "is_valid_bsn", "parse_scenario", "settlement_document", "split_amount", "to_cents",
 ]

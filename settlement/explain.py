@@ -37,7 +37,7 @@ def explain_line(result: Settlement | ContractSettlement, milestone_ref: str, *,
     for settlement in settlements:
         line = settlement.line(milestone_ref)
         if line is not None:
-            return _explain(settlement, line)
+            return explain(settlement, line)
     for settlement in settlements:
         why = settlement.no_line.get(milestone_ref)
         if why is not None:
@@ -45,7 +45,8 @@ def explain_line(result: Settlement | ContractSettlement, milestone_ref: str, *,
     raise LookupError(f"no milestone {milestone_ref!r} in this settlement")
 
 
-def _explain(settlement: ContractSettlement, line: Line) -> str:
+def explain(settlement: ContractSettlement, line: Line) -> str:
+    """Explain one line of a contract's settlement (no look-up: for explaining every line)."""
     contract = settlement.contract
     parts = [
         f"Regel {line.milestone} — perceel {settlement.code}, traject {line.trajectory} "

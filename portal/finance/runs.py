@@ -99,11 +99,18 @@ def start_run(session: Session, actor: m.User, contract: m.Contract, as_of: date
     return run
 
 
+VANISHED_LINE = ("De declaratie telt niet meer mee (afgekeurd of ingetrokken): wat eerder is gefactureerd wordt "
+                 "teruggeboekt.")
+
+
+def line_explanation(result: settlement.ContractSettlement, run_line: settlement.RunLine) -> str:
+    """Explain a run line in plain Dutch; a line that vanished was invoiced before and is taken back."""
+    return settlement.explain(result, run_line.line) if run_line.line is not None else VANISHED_LINE
+
+
 def _line(position: int, rl: settlement.RunLine, result, municipality_ids, claim_ids) -> m.SettlementLine:
     line = rl.line
-    explanation = (settlement.explain_line(result, rl.milestone) if line is not None else
-                   "De declaratie telt niet meer mee (afgekeurd of ingetrokken): wat eerder is gefactureerd "
-                   "wordt teruggeboekt.")
+    explanation = line_explanation(result, rl)
     return m.SettlementLine(
         position=position, claim_id=claim_ids.get(rl.milestone), milestone_ref=rl.milestone,
         trajectory_ref=rl.trajectory or "", municipality_id=municipality_ids[rl.municipality],

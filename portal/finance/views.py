@@ -37,7 +37,8 @@ from .forms import (EsfExportForm, InvoiceFilterForm, PaymentForm, PreviewForm, 
 from .issuing import approve_run
 from .payments import PaymentRefused, record_payment
 from .preview import preview_document
-from .runs import OPEN_STATES, discard_run, evaluate_run, last_issued_as_of, return_run, start_run, submit_run
+from .runs import (OPEN_STATES, discard_run, evaluate_run, last_issued_as_of, line_explanation, return_run,
+                   start_run, submit_run)
 from .states import RunRefused
 
 bp = Blueprint("finance", __name__)
@@ -48,9 +49,6 @@ INVALID = 400
 # Who may open an invoice or credit note and download it; a bureau only its own (scope_invoices).
 DOCUMENT_ROLES = ("finance", "admin", "reviewer", "provider")
 COHORT_STATUS = {"pending": "Nog niet definitief", "met": "Norm gehaald", "not_met": "Norm niet gehaald"}
-VANISHED_LINE = ("De declaratie telt niet meer mee (afgekeurd of ingetrokken): wat eerder is gefactureerd wordt "
-                 "teruggeboekt.")
-
 
 # ---------------------------------------------------------------- what the settlement pages show
 
@@ -195,7 +193,7 @@ def _preview_view(session: Session, result: settlement.ContractSettlement,
             reason=line.reason if line else None, payable=line.payable if line else ZERO,
             withheld=line.withheld if line else ZERO, pending=line.pending if line else ZERO,
             previously_invoiced=rl.invoiced_before, this_run=rl.amount, delta_reason=rl.reason,
-            explanation=settlement.explain_line(result, rl.milestone) if line else VANISHED_LINE))
+            explanation=line_explanation(result, rl)))
     documents = [DocumentView(municipality=names.get(d.municipality, d.municipality), kind=d.kind,
                               subtotal=d.subtotal, vat=d.vat, total=d.total) for d in run_result.documents]
     return _settlement_view(_contract_part(preview_document(result)), lines, dict(run_result.by_funding), documents,
