@@ -118,13 +118,18 @@ class ContractSettlement:
     volume_limits: Mapping[str, str] = field(hash=False)
     # Milestone ref -> NoLine for the contract's milestones that produced no line.
     no_line: Mapping[str, str] = field(hash=False)
+    # Milestone ref -> position in `lines`, built on the first call of line().
+    _line_index: dict[str, int] | None = field(default=None, hash=False, compare=False, repr=False)
 
     def line(self, milestone: str) -> Line | None:
         """Return the line of a milestone, if it has one."""
-        for line in self.lines:
-            if line.milestone == milestone:
-                return line
-        return None
+        index = self._line_index
+        if index is None:
+            # A cache, not state: built once so that looking up every line stays linear.
+            index = {line.milestone: position for position, line in enumerate(self.lines)}
+            object.__setattr__(self, "_line_index", index)
+        position = index.get(milestone)
+        return None if position is None else self.lines[position]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
