@@ -10,7 +10,7 @@ from types import MappingProxyType
 
 import settlement
 from sqlalchemy import select
-from sqlalchemy.orm import Session, aliased, selectinload
+from sqlalchemy.orm import Session, aliased, joinedload, selectinload
 
 from .. import models as m
 
@@ -47,32 +47,32 @@ def load_contract(session: Session, code: str) -> m.Contract | None:
     """Load a contract with every child the engine needs (one query per child table)."""
     return session.scalar(
         select(m.Contract).where(m.Contract.code == code).options(
-            selectinload(m.Contract.tranches), selectinload(m.Contract.staffel),
+            joinedload(m.Contract.provider), selectinload(m.Contract.tranches), selectinload(m.Contract.staffel),
             selectinload(m.Contract.excluded_end_reasons), selectinload(m.Contract.funding),
-            selectinload(m.Contract.municipality_caps), selectinload(m.Contract.provider)))
+            selectinload(m.Contract.municipality_caps).joinedload(m.MunicipalityCap.municipality)))
 
 
 def load_facts(session: Session, contract: m.Contract) -> ContractFacts:
     """Return the contract's terms, started trajectories and claims as engine facts."""
-    cap_ids = [c.municipality_id for c in contract.municipality_caps]
-    cap_codes = dict(session.execute(select(m.Municipality.id, m.Municipality.cbs_code)
-                                     .where(m.Municipality.id.in_(cap_ids))).all()) if cap_ids else {}
+    cap_codes = {c.municipality_id: c.municipality.cbs_code for c in contract.municipality_caps}
     client = aliased(m.Client)
-    trajectory_rows = session.execute(
+    # Plain column rows through the connection: no ORM result handling for thousands of rows.
+    connection = session.connection()
+    trajectory_rows = connection.execute(
         select(m.Trajectory.ref, m.Municipality.cbs_code, m.Trajectory.start, m.Trajectory.end,
                m.Trajectory.end_reason, client.ref)
         .join(m.Municipality, m.Municipality.id == m.Trajectory.municipality_id)
         .outerjoin(client, client.id == m.Trajectory.client_id)
-        .where(m.Trajectory.contract_id == contract.id, m.Trajectory.start.is_not(None)))
-    trajectories = [settlement.Trajectory(ref=ref, contract=contract.code, municipality=cbs, start=start, end=end,
-                                          end_reason=end_reason, client=client_ref)
+        .where(m.Trajectory.contract_id == contract.id, m.Trajectory.start.is_not(None))).all()
+    # `_make` takes every field positionally, in declaration order: the bulk constructor of the engine's facts.
+    make_trajectory = settlement.Trajectory._make
+    trajectories = [make_trajectory(ref, contract.code, cbs, start, client_ref, end, end_reason)
                     for ref, cbs, start, end, end_reason, client_ref in trajectory_rows]
-    claim_rows = session.execute(
+    claim_rows = connection.execute(
         select(m.MilestoneClaim.ref, m.Trajectory.ref, m.MilestoneClaim.type, m.MilestoneClaim.date,
                m.MilestoneClaim.submitted, m.MilestoneClaim.review, m.MilestoneClaim.reviewed)
         .join(m.Trajectory, m.Trajectory.id == m.MilestoneClaim.trajectory_id)
-        .where(m.Trajectory.contract_id == contract.id, m.Trajectory.start.is_not(None)))
-    milestones = [settlement.Milestone(ref=ref, trajectory=trajectory, type=type_, date=day, submitted=submitted,
-                                       review=review, reviewed=reviewed)
-                  for ref, trajectory, type_, day, submitted, review, reviewed in claim_rows]
+        .where(m.Trajectory.contract_id == contract.id, m.Trajectory.start.is_not(None))).all()
+    make_milestone = settlement.Milestone._make
+    milestones = [make_milestone(*row) for row in claim_rows]
     return ContractFacts(contract_terms(contract, cap_codes), trajectories, milestones)
