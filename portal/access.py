@@ -13,7 +13,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session
 
-from .models import Client, Contract, Invoice, MilestoneClaim, SettlementRun, Trajectory, User
+from .models import Client, Contract, Invoice, MilestoneClaim, Objection, SettlementRun, Trajectory, User
 
 STAFF_ROLES = ("reviewer", "finance", "admin")
 
@@ -96,3 +96,21 @@ def scope_runs(user: User, query: Select | None = None) -> Select:
         return (query.join(SettlementRun.contract)
                 .where(Contract.provider_id == user.provider_id, SettlementRun.status == "issued"))
     return query.where(False)
+
+
+def scope_objections(user: User, query: Select | None = None) -> Select:
+    """The contract manager sees every objection; a bureau its own; others none."""
+    query = query if query is not None else select(Objection)
+    if user.has_role("reviewer"):
+        return query
+    if user.has_role("provider") and user.provider_id is not None:
+        return query.where(Objection.provider_id == user.provider_id)
+    return query.where(False)
+
+
+def get_objection(session: Session, user: User, objection_id: int) -> Objection:
+    """Load an objection through the user's scope, or 404."""
+    objection = session.scalar(scope_objections(user).where(Objection.id == objection_id))
+    if objection is None:
+        abort(404)
+    return objection

@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from flask import abort
-from sqlalchemy import Select, case, false, func, select
+from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import Session
 
+from ..access import scope_objections
 from ..models import Contract, Objection, Provider, SettlementLine, SettlementRun, User
 
 
@@ -31,24 +31,6 @@ def paginate(session: Session, query: Select, page: int, per_page: int, order_by
     number = min(max(page, 1), max(1, math.ceil(total / per_page)))
     rows = session.execute(query.order_by(*order_by).limit(per_page).offset((number - 1) * per_page)).all()
     return rows, number, total
-
-
-def scope_objections(user: User, query: Select | None = None) -> Select:
-    """The contract manager sees every objection; a bureau its own; others none."""
-    query = query if query is not None else select(Objection)
-    if user.has_role("reviewer"):
-        return query
-    if user.has_role("provider") and user.provider_id is not None:
-        return query.where(Objection.provider_id == user.provider_id)
-    return query.where(false())
-
-
-def get_objection(session: Session, user: User, objection_id: int) -> Objection:
-    """Load an objection through the user's scope, or 404."""
-    objection = session.scalar(scope_objections(user).where(Objection.id == objection_id))
-    if objection is None:
-        abort(404)
-    return objection
 
 
 @dataclass(frozen=True)

@@ -13,12 +13,12 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..access import requires_role, scope_runs
+from ..access import get_objection, requires_role, scope_runs
 from ..db import get_session
 from ..models import MilestoneClaim, Objection, Review, SettlementLine, SettlementRun, User
 from ..statements.queries import LINE_STATUS
 from .forms import DECISIONS, DecisionForm, ObjectionForm
-from .queries import filter_choices, get_objection, my_objections, objection_queue
+from .queries import filter_choices, my_objections, objection_queue
 from .service import (CORRECTED_FIELD, MIN_MOTIVATION, ObjectionError, correction_for, decide_objection,
                       file_objection, objectable, open_objection, remaining_problem)
 from .states import STATUS_LABELS, allowed_actions
