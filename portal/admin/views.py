@@ -8,6 +8,9 @@ from sqlalchemy.orm import selectinload
 
 from ..access import requires_role
 from ..auth.service import create_user
+from ..contracts.forms import DecisionForm
+from ..contracts.service import municipalities_of
+from ..contracts.terms import version_changes, versions
 from ..db import get_session
 from ..models import Contract, Municipality, Provider, User
 from .forms import MunicipalityForm, ProviderForm, UserForm
@@ -113,4 +116,8 @@ def contract(contract_id: int):
         selectinload(Contract.tranches), selectinload(Contract.staffel), selectinload(Contract.funding),
         selectinload(Contract.excluded_end_reasons), selectinload(Contract.municipality_caps),
         selectinload(Contract.provider))) or abort(404)
-    return render_template("admin/contract.html", contract=contract)
+    history = versions(session, contract.id)
+    return render_template("admin/contract.html", contract=contract, versions=history,
+                           proposal=next((v for v in history if v.status == "proposed"), None),
+                           decision_form=DecisionForm(),
+                           changes=version_changes(history, municipalities_of(session, contract.consortium_id)))

@@ -2,6 +2,7 @@
 from .account import ApiToken, AuditEvent, LoginAttempt, RoleGrant, User
 from .base import Base
 from .contract import Contract, ExcludedEndReason, FundingShare, MunicipalityCap, StaffelStep, Tranche
+from .contract_terms import ContractTermsVersion  # noqa: F401  (issue 10: contract amendments)
 from .finance import (CreditNoteCorrection, DocumentCounter, Invoice, InvoiceLine, Objection, Payment,
                       SettlementLine, SettlementRun)
 from .organisation import Consortium, Municipality, Provider
