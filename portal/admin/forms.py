@@ -40,3 +40,12 @@ class UserForm(FlaskForm):
     provider_id = SelectField("Re-integratiebedrijf (voor de rol re-integratiebedrijf)", coerce=int,
                               validators=[Optional()])
     municipality_id = SelectField("Gemeente (voor de rol klantmanager)", coerce=int, validators=[Optional()])
+
+
+class NewProviderForm(ProviderForm):
+    code = StringField("Code (kort, uniek; zo heet het bureau in scenario's)", validators=[Optional(), Length(max=20)])
+
+
+class NewMunicipalityForm(MunicipalityForm):
+    consortium_id = SelectField("Consortium", coerce=int, validate_choice=False)
+    cbs_code = StringField("CBS-gemeentecode (4 cijfers)", validators=[Optional()])

@@ -12,9 +12,10 @@ from ..contracts.forms import DecisionForm
 from ..contracts.service import municipalities_of
 from ..contracts.terms import version_changes, versions
 from ..db import get_session
-from ..models import Contract, Municipality, Provider, User
-from .forms import MunicipalityForm, ProviderForm, UserForm
-from .service import AdminRefused, set_user_active, update_municipality, update_provider
+from ..models import Consortium, Contract, Municipality, Provider, User
+from .forms import MunicipalityForm, NewMunicipalityForm, NewProviderForm, ProviderForm, UserForm
+from .service import (AdminRefused, create_municipality, create_provider, set_user_active, update_municipality,
+                      update_provider)
 
 bp = Blueprint("admin", __name__, url_prefix="/beheer")
 
@@ -90,6 +91,49 @@ def edit_municipality(municipality_id: int):
     session = get_session()
     municipality = session.get(Municipality, municipality_id) or abort(404)
     return _edit(session, municipality, MunicipalityForm(obj=municipality), update_municipality, "gemeente")
+
+
+@bp.route("/bureaus/nieuw", methods=["GET", "POST"])
+@requires_role("admin")
+def new_provider():
+    session = get_session()
+    form = NewProviderForm()
+    form._fields.move_to_end("code", last=False)
+    return _create(session, form, lambda values: create_provider(session, current_user, values), "bureau")
+
+
+@bp.route("/gemeenten/nieuw", methods=["GET", "POST"])
+@requires_role("admin")
+def new_municipality():
+    session = get_session()
+    form = NewMunicipalityForm()
+    for name in ("cbs_code", "consortium_id"):
+        form._fields.move_to_end(name, last=False)
+    form.consortium_id.choices = [(c.id, c.name) for c in session.scalars(select(Consortium).order_by(
+        Consortium.name))]
+
+    def create(values):
+        consortium = session.get(Consortium, values.get("consortium_id") or 0)
+        if consortium is None:
+            raise AdminRefused("Kies het consortium van de gemeente.", "consortium_id")
+        return create_municipality(session, current_user, consortium, values)
+
+    return _create(session, form, create, "gemeente")
+
+
+def _create(session, form, create, kind: str):
+    if form.validate_on_submit():
+        try:
+            obj = create(form.data)
+        except AdminRefused as refused:
+            session.rollback()
+            getattr(form, refused.field or "name").errors.append(str(refused))
+        else:
+            session.commit()
+            flash(f"{obj.name} is toegevoegd.", "success")
+            return redirect(url_for("admin.index"))
+    status = 400 if form.errors or any(f.errors for f in form) else 200
+    return render_template("admin/master_data_form.html", form=form, obj=None, kind=kind), status
 
 
 def _edit(session, obj, form, update, kind: str):

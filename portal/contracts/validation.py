@@ -49,6 +49,7 @@ RULES_IN_DUTCH = [
     (r"contract ends \((.*)\) before it starts \((.*)\)", r"het contract eindigt (\1) voordat het begint (\2)"),
     (r"duplicate min_ratio (\S+) \(first at .*\)", r"ondergrens \1 komt twee keer voor"),
     (r"duplicate (tranche code|funding source|contract code) (.*) \(first at .*\)", r"\2 komt twee keer voor"),
+    (r"duplicate (?:municipality|provider) code (.*) \(first at .*\)", r"code \1 is al in gebruik"),
     (r"a second tranche for milestone type (.*) \(first at .*\)",
      r"een tweede tranche voor mijlpaal \1 (één tranche per mijlpaal)"),
     (r"has both share and amount.*", "heeft zowel een aandeel als een bedrag (precies één van beide is toegestaan)"),
@@ -95,9 +96,13 @@ def _text(value) -> str | None:
 
 
 def _decimal(value) -> str | None:
-    # Dutch users write a decimal comma; the format's rules apply to the number itself.
+    # Dutch users write 4.250,00: with a decimal comma, dots group thousands. The format's rules
+    # then apply to the number itself.
     text = _text(value)
-    return text.replace(" ", "").replace(",", ".") if text else None
+    if not text:
+        return None
+    text = text.replace(" ", "")
+    return text.replace(".", "").replace(",", ".") if "," in text else text
 
 
 def _integer(value):
@@ -132,7 +137,8 @@ def terms_document(values: dict, cap_names: dict[str, str]) -> TermsDocument:
         code, cap = _text(row.get("municipality")), _integer(row.get("cap"))
         if code and cap is not None:
             caps[code] = cap
-            fields[join("municipality_caps", code)] = (f"caps-{i}-cap", f"Plafond {cap_names.get(code, code)}")
+            name = f"{cap_names[code]} ({code})" if code in cap_names else code
+            fields[join("municipality_caps", code)] = (f"caps-{i}-cap", f"Plafond {name}")
     terms["municipality_caps"] = caps or None
 
     tranches = []
