@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from ..access import requires_role
 from ..db import get_session
@@ -29,6 +29,22 @@ def _show_problems(form, problems: list[FieldProblem]) -> dict[str, list[str]]:
         else:
             field.errors = list(field.errors) + [problem.message]
     return sections
+
+
+@bp.route("/contracten")
+@requires_role("admin", "finance", "reviewer")
+def index():
+    session = get_session()
+    version = ContractTermsVersion
+    current = (select(version.contract_id, func.max(version.number).label("number"))
+               .where(version.status == "approved").group_by(version.contract_id).subquery())
+    waiting = (select(version.contract_id, version.number).where(version.status == "proposed").subquery())
+    rows = session.execute(
+        select(Contract, Provider.name, current.c.number, waiting.c.number)
+        .join(Provider, Provider.id == Contract.provider_id)
+        .outerjoin(current, current.c.contract_id == Contract.id)
+        .outerjoin(waiting, waiting.c.contract_id == Contract.id).order_by(Contract.code)).all()
+    return render_template("contracts/index.html", rows=rows)
 
 
 @bp.route("/contracten/nieuw", methods=["GET", "POST"])

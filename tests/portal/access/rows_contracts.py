@@ -34,3 +34,5 @@ ROWS = [
     Row("admin.new_municipality", "GET", lambda w: "/beheer/gemeenten/nieuw", ADMIN),
     Row("admin.new_municipality", "POST", lambda w: "/beheer/gemeenten/nieuw", ADMIN),
 ]
+
+ROWS.append(Row("contracts.index", "GET", lambda w: "/beheer/contracten", frozenset({"admin", "finance", "reviewer"})))
