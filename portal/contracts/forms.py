@@ -105,6 +105,8 @@ def cap_rows(municipalities: list[tuple[str, str]]) -> list[dict]:
 def form_field(form, name: str):
     """Find a (possibly nested) field by its WTForms name, such as `tranches-1-share`."""
     parts = name.split("-")
+    if parts[0] not in form:
+        return None
     field = form[parts[0]]
     if len(parts) == 3:
         field = field[int(parts[1])][parts[2]]

@@ -16,6 +16,7 @@ from settlement.validation import join
 from .terms import scenario_document
 
 _INTEGER = re.compile(r"-?[0-9]+")
+_LARGEST_INTEGER = 2_147_483_647  # an INTEGER column
 
 SCALARS = {
     "code": "Contractcode", "provider": "Re-integratiebedrijf", "segment": "Segment", "start": "Begindatum",
@@ -228,10 +229,22 @@ def _decimals(value: Decimal | None, places: int) -> bool:
 
 def _portal_rules(contract: settlement.Contract):
     """What the database holds on top of the format's rules (column sizes, money in cents)."""
+    whole_numbers = {"max_trajectories": contract.max_trajectories,
+                     "submission_deadline_days": contract.submission_deadline_days}
+    whole_numbers.update({join("municipality_caps", code): cap
+                          for code, cap in (contract.municipality_caps or {}).items()})
+    if contract.norm is not None:
+        whole_numbers.update({"norm.measurement_months": contract.norm.measurement_months,
+                              "norm.window_months": contract.norm.window_months})
+    for path, number in whole_numbers.items():
+        if number is not None and number > _LARGEST_INTEGER:
+            yield settlement.Problem(path, f"is te groot (hooguit {_LARGEST_INTEGER})")
     if len(contract.code) > 40:
         yield settlement.Problem("code", "is te lang (hooguit 40 tekens)")
-    if _decimals(contract.price, 2) or contract.price >= 10 ** 10:
+    if _decimals(contract.price, 2):
         yield settlement.Problem("price", "moet een bedrag in hele centen zijn (hooguit 2 decimalen)")
+    elif contract.price >= 10 ** 10:
+        yield settlement.Problem("price", "is te groot (hooguit 9999999999.99)")
     if _decimals(contract.vat_rate, 4):
         yield settlement.Problem("vat_rate", "heeft te veel decimalen (hooguit 4)")
     for j, tranche in enumerate(contract.tranches):

@@ -23,6 +23,8 @@ def _show_problems(form, problems: list[FieldProblem]) -> dict[str, list[str]]:
     sections: dict[str, list[str]] = {}
     for problem in problems:
         field = form_field(form, problem.field)
+        if field is None:
+            continue  # not on this form (code, bureau, segment of an amendment): the summary names it
         if field.type in ("FieldList", "BooleanField") and problem.field in ("tranches", "staffel", "funding",
                                                                               "caps", "has_norm"):
             sections.setdefault(problem.field, []).append(problem.message)

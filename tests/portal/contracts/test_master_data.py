@@ -148,3 +148,15 @@ def test_create_consortium_command(app, db):
     assert again.exit_code != 0 and "Er is al een consortium met code WF" in again.output
     bad_lead = runner.invoke(args=["create-consortium", "--code", "XX", "--name", "X", "--lead", "Hoorn"])
     assert bad_lead.exit_code != 0 and "4 cijfers" in bad_lead.output
+
+
+def test_numbers_the_database_cannot_hold_are_refused_on_the_field(client, db):
+    admin, consortium, alkmaar, provider = setup(db)
+    login_as(client, admin)
+    page = _refused(client, db, consortium, provider, alkmaar, max_trajectories="99999999999",
+                    price="12345678901.00", **{"funding-0-share": "0", "funding-1-share": "100"})
+    assert "Maximaal aantal trajecten</a>: is te groot" in page
+    assert "Prijs per traject (€)</a>: is te groot" in page
+    assert "Financiering 1: aandeel (%)</a>: moet groter dan 0 zijn" in page
+    page = _refused(client, db, consortium, provider, alkmaar, price="4000.005")
+    assert "Prijs per traject (€)</a>: moet een bedrag in hele centen zijn (hooguit 2 decimalen)" in page
