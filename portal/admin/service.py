@@ -134,7 +134,7 @@ def create_municipality(session: Session, actor: User, consortium: Consortium, v
 def create_provider(session: Session, actor: User, values: dict) -> Provider:
     """Add a re-integration bureau: a code used nowhere else, a name, valid KvK, btw-id and IBAN."""
     code = (values.get("code") or "").strip()
-    existing = [{"code": c} | {"name": n} for c, n in session.execute(select(Provider.code, Provider.name))]
+    existing = [{"code": c, "name": n} for c, n in session.execute(select(Provider.code, Provider.name))]
     new = {"code": code, "name": (values.get("name") or "").strip() or None}
     consortium = Consortium(code="C", name="Consortium")  # providers belong to no consortium
     _scenario_check(consortium, [], existing + [new], {".code": "code", ".name": "name"})
