@@ -38,9 +38,11 @@ def upgrade() -> None:
     sa.CheckConstraint('number >= 1', name=op.f('ck_contract_terms_version_number_positive')),
     sa.CheckConstraint("(status = 'proposed') = (decided_at IS NULL)",
                        name=op.f('ck_contract_terms_version_decided_when_not_proposed')),
-    sa.ForeignKeyConstraint(['contract_id'], ['contract.id'], name=op.f('fk_contract_terms_version_contract_id_contract')),
+    sa.ForeignKeyConstraint(['contract_id'], ['contract.id'],
+                            name=op.f('fk_contract_terms_version_contract_id_contract')),
     sa.ForeignKeyConstraint(['decided_by_id'], ['user.id'], name=op.f('fk_contract_terms_version_decided_by_id_user')),
-    sa.ForeignKeyConstraint(['proposed_by_id'], ['user.id'], name=op.f('fk_contract_terms_version_proposed_by_id_user')),
+    sa.ForeignKeyConstraint(['proposed_by_id'], ['user.id'],
+                            name=op.f('fk_contract_terms_version_proposed_by_id_user')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_contract_terms_version')),
     sa.UniqueConstraint('contract_id', 'number', name=op.f('uq_contract_terms_version_contract_id_number'))
     )

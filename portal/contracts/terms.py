@@ -25,7 +25,7 @@ _MONEY_KEYS = ("price", "amount")
 
 
 def canonical_terms(contract: settlement.Contract) -> dict:
-    """Write an engine Contract as a snapshot: scenario-shaped, money in cents, other decimals without trailing zeros."""
+    """Write an engine Contract as a snapshot: scenario-shaped, money in cents, other decimals plain."""
     return _canonical(dump_contract(contract))
 
 

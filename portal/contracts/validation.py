@@ -251,7 +251,8 @@ def _portal_rules(contract: settlement.Contract):
         if len(tranche.code) > 40:
             yield settlement.Problem(f"tranches[{j}].code", "is te lang (hooguit 40 tekens)")
         if _decimals(tranche.amount, 2):
-            yield settlement.Problem(f"tranches[{j}].amount", "moet een bedrag in hele centen zijn (hooguit 2 decimalen)")
+            yield settlement.Problem(f"tranches[{j}].amount",
+                                     "moet een bedrag in hele centen zijn (hooguit 2 decimalen)")
         if _decimals(tranche.share, 4):
             yield settlement.Problem(f"tranches[{j}].share", "heeft te veel decimalen (hooguit 4)")
     if contract.norm is not None:

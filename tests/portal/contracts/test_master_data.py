@@ -116,7 +116,8 @@ def test_admin_adds_a_municipality_and_a_bureau(client, db):
     assert bad.status_code == 400 and "precies 4 cijfers" in bad.get_data(as_text=True)
     taken = client.post("/beheer/gemeenten/nieuw", data={"consortium_id": consortium.id,
                                                          "cbs_code": alkmaar.cbs_code, "name": "Heiloo"})
-    assert taken.status_code == 400 and f"code &#39;{alkmaar.cbs_code}&#39; is al in gebruik" in taken.get_data(as_text=True)
+    assert taken.status_code == 400
+    assert f"code &#39;{alkmaar.cbs_code}&#39; is al in gebruik" in taken.get_data(as_text=True)
     nameless = client.post("/beheer/gemeenten/nieuw", data={"consortium_id": consortium.id, "cbs_code": "0399"})
     assert nameless.status_code == 400 and "Vul de naam in." in nameless.get_data(as_text=True)
     created = client.post("/beheer/gemeenten/nieuw", data={"consortium_id": consortium.id, "cbs_code": "0399",

@@ -33,7 +33,8 @@ def test_existing_contracts_get_version_1_and_the_migration_goes_back(empty_url)
         plain = f.create_contract(db, consortium, f.create_provider(db), norm=False, price="1234.50")
         plain.funding, plain.tranches = [], []
         db.flush()
-        plain.tranches = [Tranche(position=0, code="vast", milestone_type="intake", amount=Decimal("1234.50"), result=False)]
+        plain.tranches = [Tranche(position=0, code="vast", milestone_type="intake", amount=Decimal("1234.50"),
+                                  result=False)]
         db.flush()
         codes, cbs = [with_norm.code, plain.code], alkmaar.cbs_code
         db.commit()
