@@ -7,6 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ..access import requires_role
+from ..auth.policy import WeakPassword
 from ..auth.service import create_user
 from ..db import get_session
 from ..models import Contract, Municipality, Provider, User
@@ -47,12 +48,17 @@ def new_user():
         elif "klantmanager" in form.roles.data and not form.municipality_id.data:
             form.municipality_id.errors.append("Kies de gemeente van deze klantmanager.")
         else:
-            create_user(session, email=email, name=form.name.data.strip(), password=form.password.data,
-                        roles=form.roles.data, provider_id=form.provider_id.data or None,
-                        municipality_id=form.municipality_id.data or None, actor=current_user)
-            session.commit()
-            flash(f"Gebruiker {email} is aangemaakt.", "success")
-            return redirect(url_for("admin.index"))
+            try:
+                create_user(session, email=email, name=form.name.data.strip(), password=form.password.data,
+                            roles=form.roles.data, provider_id=form.provider_id.data or None,
+                            municipality_id=form.municipality_id.data or None, actor=current_user)
+            except WeakPassword as problem:
+                session.rollback()
+                form.password.errors.append(str(problem))
+            else:
+                session.commit()
+                flash(f"Gebruiker {email} is aangemaakt.", "success")
+                return redirect(url_for("admin.index"))
     status = 400 if form.errors else 200
     return render_template("admin/user_form.html", form=form), status
 

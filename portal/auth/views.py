@@ -1,14 +1,17 @@
-"""Login and logout."""
+"""Login, logout and changing one's own password."""
 from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
-from wtforms.validators import DataRequired
+from wtforms.validators import DataRequired, EqualTo, Length
 
 from ..db import get_session
-from .service import TooManyAttempts, authenticate
+from . import devices
+from .policy import MAX_LENGTH, WeakPassword
+from .service import TooManyAttempts, authenticate, change_password, normalise_email
+from .sessions import end_all_sessions, end_this_session, start_session
 
 bp = Blueprint("auth", __name__)
 
@@ -16,8 +19,17 @@ WRONG_CREDENTIALS = "E-mailadres of wachtwoord onjuist."
 
 
 class LoginForm(FlaskForm):
-    email = EmailField("E-mailadres", validators=[DataRequired("Vul uw e-mailadres in.")])
-    password = PasswordField("Wachtwoord", validators=[DataRequired("Vul uw wachtwoord in.")])
+    email = EmailField("E-mailadres", validators=[DataRequired("Vul uw e-mailadres in."),
+                                                  Length(max=200, message="Een e-mailadres heeft hoogstens 200 tekens.")])
+    password = PasswordField("Wachtwoord", validators=[DataRequired("Vul uw wachtwoord in."),
+                                                       Length(max=MAX_LENGTH, message="Dit wachtwoord is te lang.")])
+
+
+class PasswordChangeForm(FlaskForm):
+    current = PasswordField("Huidig wachtwoord", validators=[DataRequired("Vul uw huidige wachtwoord in.")])
+    new = PasswordField("Nieuw wachtwoord", validators=[DataRequired("Vul een nieuw wachtwoord in.")])
+    repeat = PasswordField("Herhaal het nieuwe wachtwoord", validators=[
+        DataRequired("Herhaal het nieuwe wachtwoord."), EqualTo("new", "De twee nieuwe wachtwoorden verschillen.")])
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -29,20 +41,25 @@ def login():
     if form.validate_on_submit():
         session = get_session()
         config = current_app.config
+        email = normalise_email(form.email.data)
         try:
-            user = authenticate(session, form.email.data, form.password.data, request.remote_addr or "-",
+            user = authenticate(session, email, form.password.data, request.remote_addr or "-",
                                 max_per_account=config["LOGIN_MAX_FAILURES_PER_ACCOUNT"],
                                 max_per_address=config["LOGIN_MAX_FAILURES_PER_ADDRESS"],
-                                window_minutes=config["LOGIN_FAILURE_WINDOW_MINUTES"])
+                                window_minutes=config["LOGIN_FAILURE_WINDOW_MINUTES"],
+                                device=devices.device_for(request, email))
         except TooManyAttempts:
             session.rollback()
             flash(f"Te veel mislukte pogingen. Probeer het over {config['LOGIN_FAILURE_WINDOW_MINUTES']} "
                   "minuten opnieuw.", "error")
             return render_template("auth/login.html", form=form), 429
-        session.commit()
         if user is not None:
-            login_user(user)
-            return redirect(_safe_next(request.args.get("next")) or url_for("home.index"))
+            start_session(user)
+            session.commit()
+            response = redirect(_safe_next(request.args.get("next")) or url_for("home.index"))
+            devices.issue(response, email)
+            return response
+        session.commit()
         flash(WRONG_CREDENTIALS, "error")
         status = 401
     elif request.method == "POST":
@@ -53,13 +70,39 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
-    logout_user()
+    session = get_session()
+    # Logging out ends every session of this account, also a copied cookie and other nodes.
+    end_all_sessions(current_user)
+    session.commit()
+    end_this_session()
     flash("U bent uitgelogd.", "info")
     return redirect(url_for("auth.login"))
 
 
+@bp.route("/account/wachtwoord", methods=["GET", "POST"])
+@login_required
+def password():
+    form = PasswordChangeForm()
+    if form.validate_on_submit():
+        session = get_session()
+        user = current_user._get_current_object()
+        try:
+            change_password(session, user, current=form.current.data, new=form.new.data)
+        except WeakPassword as problem:
+            session.rollback()
+            getattr(form, problem.field).errors.append(str(problem))
+        else:
+            start_session(user)  # this browser goes on with the new token; every other session has ended
+            session.commit()
+            flash("Uw wachtwoord is gewijzigd. Uw andere sessies zijn beëindigd.", "success")
+            return redirect(url_for("home.index"))
+    status = 400 if form.errors else 200
+    return render_template("auth/password.html", form=form), status
+
+
 def _safe_next(target: str | None) -> str | None:
-    """Only follow a local path after login (no open redirect)."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+    """Only follow a local path after login (no open redirect, no header injection)."""
+    if (target and target.startswith("/") and not target.startswith("//") and "\\" not in target
+            and target.isprintable() and len(target) <= 2000):
         return target
     return None

@@ -26,6 +26,8 @@ class User(Base):
     municipality_id: Mapped[int | None] = mapped_column(ForeignKey("municipality.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Every session carries this token; a new one (logout, password change, block) ends all others at once.
+    session_token: Mapped[str | None] = mapped_column(String(64))
 
     provider: Mapped[Provider | None] = relationship()
     municipality: Mapped[Municipality | None] = relationship()
@@ -97,6 +99,8 @@ class LoginAttempt(Base):
     email: Mapped[str] = mapped_column(String(200))
     ip: Mapped[str] = mapped_column(String(45))
     at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # The device cookie's nonce when the browser had logged in to this account before (OWASP device cookies).
+    device: Mapped[str | None] = mapped_column(String(64))
 
 
 class AuditEvent(Base):

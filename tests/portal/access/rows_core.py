@@ -7,3 +7,8 @@ ROWS = [
     Row("auth.login", "POST", lambda w: "/login", EVERYONE, public=True),
     Row("auth.logout", "POST", lambda w: "/logout", EVERYONE),
 ]
+
+ROWS += [
+    Row("auth.password", "GET", lambda w: "/account/wachtwoord", EVERYONE),
+    Row("auth.password", "POST", lambda w: "/account/wachtwoord", EVERYONE),
+]

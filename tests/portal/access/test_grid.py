@@ -9,6 +9,7 @@ from flask import g
 
 from . import __path__ as access_path
 from .rows import Row
+from tests.factories import log_in
 from .world import ROLES, build_world
 
 
@@ -39,9 +40,7 @@ def test_grid(app, db, row: Row):
         g.pop("_login_user", None)
         client = app.test_client()
         if role != "anonymous":
-            with client.session_transaction() as session:
-                session["_user_id"] = str(world.users[role].id)
-                session["_fresh"] = True
+            log_in(client, world.users[role])
         response = client.open(url, method=row.method, data=row.data(world))
         status = response.status_code
         expected = row.expected(role)

@@ -1,0 +1,33 @@
+"""trust: session tokens per user, device cookies on login attempts, one-time keys on payments
+
+Revision ID: 0008
+Revises: 0007
+Create Date: 2026-11-30
+"""
+from alembic import op
+import sqlalchemy as sa
+
+revision = '0008'
+down_revision = '0007'
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table('user', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('session_token', sa.String(length=64), nullable=True))
+    with op.batch_alter_table('login_attempt', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('device', sa.String(length=64), nullable=True))
+    with op.batch_alter_table('payment', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('submission_key', sa.String(length=36), nullable=True))
+        batch_op.create_unique_constraint('uq_payment_submission_key', ['submission_key'])
+
+
+def downgrade() -> None:
+    with op.batch_alter_table('payment', schema=None) as batch_op:
+        batch_op.drop_constraint('uq_payment_submission_key', type_='unique')
+        batch_op.drop_column('submission_key')
+    with op.batch_alter_table('login_attempt', schema=None) as batch_op:
+        batch_op.drop_column('device')
+    with op.batch_alter_table('user', schema=None) as batch_op:
+        batch_op.drop_column('session_token')
