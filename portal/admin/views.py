@@ -55,6 +55,9 @@ def new_user():
             except WeakPassword as problem:
                 session.rollback()
                 form.password.errors.append(str(problem))
+            except ValueError as problem:  # roles that may not be combined
+                session.rollback()
+                form.roles.errors.append(str(problem))
             else:
                 session.commit()
                 flash(f"Gebruiker {email} is aangemaakt.", "success")

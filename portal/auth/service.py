@@ -14,6 +14,10 @@ from .policy import WeakPassword, check_password
 from .sessions import end_all_sessions
 
 
+#: Roles on the consortium's side; a bureau's staff may hold none of them.
+CONSORTIUM_ROLES = frozenset({"klantmanager", "reviewer", "finance", "admin", "auditor"})
+
+
 class TooManyAttempts(Exception):
     pass
 
@@ -70,6 +74,9 @@ def create_user(session: Session, *, email: str, name: str, password: str, roles
                 provider_id: int | None = None, municipality_id: int | None = None,
                 actor: User | None = None, enforce_policy: bool = True) -> User:
     """Create a user with roles; a provider user needs a bureau, a klantmanager a municipality."""
+    if "provider" in roles and set(roles) & CONSORTIUM_ROLES:
+        raise ValueError("Een medewerker van een re-integratiebedrijf kan geen rol van het consortium hebben "
+                         "(zo beoordeelt niemand het werk van het eigen bedrijf).")
     if "provider" in roles and provider_id is None:
         raise ValueError("a provider user belongs to a bureau")
     if "klantmanager" in roles and municipality_id is None:

@@ -261,3 +261,17 @@ def test_flask_run_refuses_to_serve_without_secrets(monkeypatch):
     with click.Context(click.Command("run"), info_name="run"):
         with pytest.raises(ConfigError):
             load_config()
+
+
+def test_a_bureau_role_cannot_be_combined_with_a_consortium_role(app, db):
+    admin = f.create_user(db, "admin")
+    provider = f.create_provider(db)
+    db.commit()
+    with pytest.raises(ValueError, match="geen rol van het consortium"):
+        f.create_user(db, "provider", "reviewer", provider=provider)
+    client = app.test_client()
+    f.log_in(client, admin)
+    response = client.post("/beheer/gebruikers/nieuw", data={
+        "email": "dubbel@example.org", "name": "Dubbel", "password": NEW_PASSWORD, "roles": ["provider", "reviewer"],
+        "provider_id": str(provider.id)})
+    assert response.status_code == 400 and "geen rol van het consortium" in response.get_data(as_text=True)
