@@ -46,6 +46,14 @@ def load_config(overrides: dict | None = None) -> dict:
         "SESSION_LIFETIME_HOURS": int(env.get("SESSION_LIFETIME_HOURS", "12")),
         # How many proxies in front of the app to trust for X-Forwarded-For/-Proto (0: none, direct).
         "TRUSTED_PROXIES": int(env.get("TRUSTED_PROXIES", "0")),
+        # Outgoing mail (password resets). Without MAIL_SERVER a demo prints mails; production sends none.
+        "MAIL_SERVER": env.get("MAIL_SERVER"),
+        "MAIL_PORT": int(env.get("MAIL_PORT", "25")),
+        "MAIL_STARTTLS": env.get("MAIL_STARTTLS") == "1",
+        "MAIL_USERNAME": env.get("MAIL_USERNAME"),
+        "MAIL_PASSWORD": env.get("MAIL_PASSWORD"),
+        "MAIL_FROM": env.get("MAIL_FROM", "Resultaatportaal <noreply@resultaatportaal.example>"),
+        "PASSWORD_RESET_MINUTES": int(env.get("PASSWORD_RESET_MINUTES", "60")),
     }
     config.update(overrides)
     # Management commands (`flask --app wsgi db upgrade`, imports) serve no sessions; they may run

@@ -1,4 +1,4 @@
-"""trust: session tokens per user, device cookies on login attempts, one-time keys on payments
+"""trust: session tokens per user, device cookies on login attempts, one-time keys on payments, password resets
 
 Revision ID: 0008
 Revises: 0007
@@ -14,6 +14,20 @@ depends_on = None
 
 
 def upgrade() -> None:
+    op.create_table(
+        'password_reset',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('user_id', sa.Integer(), nullable=False),
+        sa.Column('token_hash', sa.String(length=64), nullable=False),
+        sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+        sa.Column('expires_at', sa.DateTime(timezone=True), nullable=False),
+        sa.Column('used_at', sa.DateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(['user_id'], ['user.id'], name='fk_password_reset_user_id_user'),
+        sa.PrimaryKeyConstraint('id', name='pk_password_reset'),
+        sa.UniqueConstraint('token_hash', name='uq_password_reset_token_hash'),
+    )
+    with op.batch_alter_table('password_reset', schema=None) as batch_op:
+        batch_op.create_index('ix_password_reset_user_id', ['user_id'], unique=False)
     with op.batch_alter_table('user', schema=None) as batch_op:
         batch_op.add_column(sa.Column('session_token', sa.String(length=64), nullable=True))
     with op.batch_alter_table('login_attempt', schema=None) as batch_op:
@@ -31,3 +45,4 @@ def downgrade() -> None:
         batch_op.drop_column('device')
     with op.batch_alter_table('user', schema=None) as batch_op:
         batch_op.drop_column('session_token')
+    op.drop_table('password_reset')

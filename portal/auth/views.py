@@ -1,13 +1,17 @@
-"""Login, logout and changing one's own password."""
+"""Login, logout, changing one's own password and resetting a forgotten one."""
 from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
+from sqlalchemy import select
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from ..db import get_session
+from ..mail import MailNotSent, send
+from ..models import User
+from .resets import InvalidLink, create_reset, reset_password, user_for_link
 from . import devices
 from .policy import MAX_LENGTH, WeakPassword
 from .service import TooManyAttempts, authenticate, change_password, normalise_email
@@ -98,6 +102,72 @@ def password():
             return redirect(url_for("home.index"))
     status = 400 if form.errors else 200
     return render_template("auth/password.html", form=form), status
+
+
+class ForgotForm(FlaskForm):
+    email = EmailField("E-mailadres", validators=[DataRequired("Vul uw e-mailadres in."),
+                                                  Length(max=200, message="Een e-mailadres heeft hoogstens 200 tekens.")])
+
+
+class ResetForm(FlaskForm):
+    new = PasswordField("Nieuw wachtwoord", validators=[DataRequired("Vul een nieuw wachtwoord in.")])
+    repeat = PasswordField("Herhaal het nieuwe wachtwoord", validators=[
+        DataRequired("Herhaal het nieuwe wachtwoord."), EqualTo("new", "De twee nieuwe wachtwoorden verschillen.")])
+
+
+RESET_SENT = ("Als er een actief account bij dit e-mailadres hoort, is er een e-mail verstuurd met een link om een "
+              "nieuw wachtwoord te kiezen. De link werkt één keer en verloopt na {minutes} minuten.")
+
+
+@bp.route("/wachtwoord-vergeten", methods=["GET", "POST"])
+def forgot_password():
+    form = ForgotForm()
+    if form.validate_on_submit():
+        session = get_session()
+        minutes = current_app.config["PASSWORD_RESET_MINUTES"]
+        user = session.scalar(select(User).where(User.email == normalise_email(form.email.data)))
+        token = create_reset(session, user, valid_minutes=minutes) if user is not None else None
+        session.commit()
+        if token is not None:
+            mail_reset_link(user, token, minutes)
+        # The same answer whether or not the account exists.
+        flash(RESET_SENT.format(minutes=minutes), "info")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/forgot.html", form=form), 400 if form.errors else 200
+
+
+@bp.route("/wachtwoord-herstellen/<token>", methods=["GET", "POST"])
+def reset_with_link(token: str):
+    session = get_session()
+    try:
+        user_for_link(session, token)
+    except InvalidLink as problem:
+        flash(str(problem), "error")
+        return redirect(url_for("auth.forgot_password"))
+    form = ResetForm()
+    if form.validate_on_submit():
+        try:
+            reset_password(session, token, form.new.data)
+        except WeakPassword as problem:
+            session.rollback()
+            form.new.errors.append(str(problem))
+        else:
+            session.commit()
+            flash("Uw wachtwoord is ingesteld. Log in met het nieuwe wachtwoord.", "success")
+            return redirect(url_for("auth.login"))
+    return render_template("auth/reset.html", form=form), 400 if form.errors else 200
+
+
+def mail_reset_link(user: User, token: str, minutes: int) -> None:
+    link = url_for("auth.reset_with_link", token=token, _external=True)
+    body = (f"Beste {user.name},\n\nU (of iemand anders) vroeg een nieuw wachtwoord aan voor het Resultaatportaal. "
+            f"Kies een nieuw wachtwoord via deze link; hij werkt één keer en verloopt na {minutes} minuten:\n\n"
+            f"{link}\n\nVroeg u niets aan? Dan kunt u deze e-mail negeren; uw wachtwoord blijft zoals het is.\n")
+    try:
+        send(user.email, "Nieuw wachtwoord voor het Resultaatportaal", body)
+    except MailNotSent as problem:
+        # No address or name in the log: only that a mail failed, and why.
+        current_app.logger.error("password reset mail not sent: %s", problem)
 
 
 def _safe_next(target: str | None) -> str | None:

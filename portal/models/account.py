@@ -89,6 +89,21 @@ class ApiToken(Base):
     user: Mapped[User] = relationship()
 
 
+class PasswordReset(Base):
+    """A single-use, expiring link to set a new password; only the token's hash is stored."""
+
+    __tablename__ = "password_reset"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    user: Mapped[User] = relationship()
+
+
 class LoginAttempt(Base):
     """A failed login, counted per account and per address to slow down guessing (across workers)."""
 
