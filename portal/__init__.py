@@ -10,6 +10,8 @@ from . import db
 from .config import ROOT, load_config
 
 csrf = CSRFProtect()
+#: What a user who must still set up the second factor may reach.
+ENROLMENT_ENDPOINTS = frozenset({"auth.enrol_second_factor", "auth.logout", "static"})
 login_manager = LoginManager()
 babel = Babel()
 
@@ -39,7 +41,7 @@ def create_app(overrides: dict | None = None) -> Flask:
 
     @app.before_request
     def _end_expired_session():
-        from flask import flash, redirect, url_for
+        from flask import flash, redirect, session, url_for
         from flask_login import current_user
         if request.endpoint == "static" or not current_user.is_authenticated:
             return None
@@ -48,6 +50,8 @@ def create_app(overrides: dict | None = None) -> Flask:
             sessions.end_this_session()
             flash("Uw sessie is verlopen. Log opnieuw in.", "info")
             return redirect(url_for("auth.login"))
+        if session.get("must_enrol") and request.endpoint not in ENROLMENT_ENDPOINTS:
+            return redirect(url_for("auth.enrol_second_factor"))
         return None
 
     from . import formatting

@@ -54,6 +54,9 @@ def load_config(overrides: dict | None = None) -> dict:
         "MAIL_PASSWORD": env.get("MAIL_PASSWORD"),
         "MAIL_FROM": env.get("MAIL_FROM", "Resultaatportaal <noreply@resultaatportaal.example>"),
         "PASSWORD_RESET_MINUTES": int(env.get("PASSWORD_RESET_MINUTES", "60")),
+        # Roles that must log in with a second factor (TOTP). The demo and the tests leave it off unless asked.
+        "TOTP_REQUIRED_ROLES": (() if demo or testing or env.get("TOTP_REQUIRED") == "0"
+                                else ("finance", "reviewer", "admin", "auditor")),
     }
     config.update(overrides)
     # Management commands (`flask --app wsgi db upgrade`, imports) serve no sessions; they may run

@@ -1,4 +1,4 @@
-"""trust: session tokens per user, device cookies on login attempts, one-time keys on payments, password resets
+"""trust: session tokens per user, device cookies on login attempts, one-time keys on payments, password resets, TOTP
 
 Revision ID: 0008
 Revises: 0007
@@ -28,8 +28,22 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('password_reset', schema=None) as batch_op:
         batch_op.create_index('ix_password_reset_user_id', ['user_id'], unique=False)
+    op.create_table(
+        'recovery_code',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('user_id', sa.Integer(), nullable=False),
+        sa.Column('code_hash', sa.String(length=64), nullable=False),
+        sa.Column('used_at', sa.DateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(['user_id'], ['user.id'], name='fk_recovery_code_user_id_user'),
+        sa.PrimaryKeyConstraint('id', name='pk_recovery_code'),
+        sa.UniqueConstraint('code_hash', name='uq_recovery_code_code_hash'),
+    )
+    with op.batch_alter_table('recovery_code', schema=None) as batch_op:
+        batch_op.create_index('ix_recovery_code_user_id', ['user_id'], unique=False)
     with op.batch_alter_table('user', schema=None) as batch_op:
         batch_op.add_column(sa.Column('session_token', sa.String(length=64), nullable=True))
+        batch_op.add_column(sa.Column('totp_secret_encrypted', sa.LargeBinary(), nullable=True))
+        batch_op.add_column(sa.Column('totp_last_step', sa.Integer(), nullable=True))
     with op.batch_alter_table('login_attempt', schema=None) as batch_op:
         batch_op.add_column(sa.Column('device', sa.String(length=64), nullable=True))
     with op.batch_alter_table('payment', schema=None) as batch_op:
@@ -44,5 +58,8 @@ def downgrade() -> None:
     with op.batch_alter_table('login_attempt', schema=None) as batch_op:
         batch_op.drop_column('device')
     with op.batch_alter_table('user', schema=None) as batch_op:
+        batch_op.drop_column('totp_last_step')
+        batch_op.drop_column('totp_secret_encrypted')
         batch_op.drop_column('session_token')
+    op.drop_table('recovery_code')
     op.drop_table('password_reset')

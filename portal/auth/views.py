@@ -1,18 +1,22 @@
 """Login, logout, changing one's own password and resetting a forgotten one."""
 from __future__ import annotations
 
+import time
+
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import session as flask_session
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import EmailField, PasswordField
+from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
+from .. import clock
 from ..db import get_session
 from ..mail import MailNotSent, send
-from ..models import User
+from ..models import LoginAttempt, User
+from . import devices, two_factor
 from .resets import InvalidLink, create_reset, reset_password, user_for_link
-from . import devices
 from .policy import MAX_LENGTH, WeakPassword
 from .service import TooManyAttempts, authenticate, change_password, normalise_email
 from .sessions import end_all_sessions, end_this_session, start_session
@@ -20,6 +24,11 @@ from .sessions import end_all_sessions, end_this_session, start_session
 bp = Blueprint("auth", __name__)
 
 WRONG_CREDENTIALS = "E-mailadres of wachtwoord onjuist."
+#: Session keys of the half-way login (password right, second factor still to come) and of enrolment.
+PENDING_USER, PENDING_SINCE, PENDING_NEXT, PENDING_FAILURES = "2fa_user", "2fa_since", "2fa_next", "2fa_failures"
+PENDING_SECONDS = 300
+MAX_CODE_FAILURES = 5
+MUST_ENROL, TOTP_SETUP = "must_enrol", "totp_setup"
 
 
 class LoginForm(FlaskForm):
@@ -58,9 +67,16 @@ def login():
                   "minuten opnieuw.", "error")
             return render_template("auth/login.html", form=form), 429
         if user is not None:
+            target = _safe_next(request.args.get("next")) or url_for("home.index")
+            if two_factor.enrolled(user):
+                session.commit()
+                await_second_factor(user, target)
+                return redirect(url_for("auth.second_factor"))
             start_session(user)
+            if two_factor.required_for(user):
+                flask_session[MUST_ENROL] = True
             session.commit()
-            response = redirect(_safe_next(request.args.get("next")) or url_for("home.index"))
+            response = redirect(url_for("auth.enrol_second_factor") if two_factor.required_for(user) else target)
             devices.issue(response, email)
             return response
         session.commit()
@@ -102,6 +118,74 @@ def password():
             return redirect(url_for("home.index"))
     status = 400 if form.errors else 200
     return render_template("auth/password.html", form=form), status
+
+
+class CodeForm(FlaskForm):
+    code = StringField("Code", validators=[DataRequired("Vul de code uit uw app in."),
+                                           Length(max=20, message="Deze code is te lang.")])
+
+
+@bp.route("/login/code", methods=["GET", "POST"])
+def second_factor():
+    """The second step of logging in: a code from the authenticator app, or a recovery code."""
+    session = get_session()
+    user = pending_user(session)
+    if user is None:
+        flash("Log opnieuw in.", "info")
+        return redirect(url_for("auth.login"))
+    form = CodeForm()
+    if form.validate_on_submit():
+        if two_factor.verify(session, user, form.code.data):
+            target = flask_session.get(PENDING_NEXT) or url_for("home.index")
+            start_session(user)
+            session.commit()
+            response = redirect(target)
+            devices.issue(response, user.email)
+            return response
+        session.add(LoginAttempt(email=user.email, ip=(request.remote_addr or "-")[:45], at=clock.now(),
+                                 device=devices.device_for(request, user.email)))
+        session.commit()
+        flask_session[PENDING_FAILURES] = flask_session.get(PENDING_FAILURES, 0) + 1
+        if flask_session[PENDING_FAILURES] >= MAX_CODE_FAILURES:
+            flask_session.clear()
+            flash("Te veel onjuiste codes. Log opnieuw in.", "error")
+            return redirect(url_for("auth.login"))
+        form.code.errors.append("Deze code klopt niet (of is al gebruikt). Gebruik de code die uw app nu toont.")
+    return render_template("auth/second_factor.html", form=form), 400 if form.errors else 200
+
+
+@bp.route("/account/tweestaps", methods=["GET", "POST"])
+@login_required
+def enrol_second_factor():
+    """Set up the authenticator app: scan, confirm with a code, keep the recovery codes."""
+    secret = flask_session.get(TOTP_SETUP) or two_factor.new_secret()
+    flask_session[TOTP_SETUP] = secret
+    form = CodeForm()
+    user = current_user._get_current_object()
+    if form.validate_on_submit():
+        session = get_session()
+        codes = two_factor.confirm_enrolment(session, user, secret, form.code.data)
+        if codes is not None:
+            session.commit()
+            flask_session.pop(TOTP_SETUP, None)
+            flask_session.pop(MUST_ENROL, None)
+            return render_template("auth/recovery_codes.html", codes=codes)
+        form.code.errors.append("Deze code klopt niet. Controleer of de tijd op uw telefoon goed staat.")
+    return render_template("auth/enrol.html", form=form, secret=secret, qr=two_factor.provisioning_qr(user, secret),
+                           required=flask_session.get(MUST_ENROL, False)), 400 if form.errors else 200
+
+
+def await_second_factor(user: User, target: str) -> None:
+    flask_session.clear()
+    flask_session.update({PENDING_USER: user.id, PENDING_SINCE: int(time.time()), PENDING_NEXT: target})
+
+
+def pending_user(session) -> User | None:
+    user_id, since = flask_session.get(PENDING_USER), flask_session.get(PENDING_SINCE)
+    if not isinstance(user_id, int) or not isinstance(since, int) or time.time() - since > PENDING_SECONDS:
+        return None
+    user = session.get(User, user_id)
+    return user if user is not None and user.active else None
 
 
 class ForgotForm(FlaskForm):

@@ -1,5 +1,5 @@
 """The portal's data model; importing this module registers every table on Base.metadata."""
-from .account import ApiToken, AuditEvent, LoginAttempt, PasswordReset, RoleGrant, User
+from .account import ApiToken, AuditEvent, LoginAttempt, PasswordReset, RecoveryCode, RoleGrant, User
 from .base import Base
 from .contract import Contract, ExcludedEndReason, FundingShare, MunicipalityCap, StaffelStep, Tranche
 from .finance import (CreditNoteCorrection, DocumentCounter, Invoice, InvoiceLine, Objection, Payment,
@@ -9,7 +9,7 @@ from .trajectory import Client, EvidenceFile, MilestoneClaim, Placement, Review,
 
 __all__ = [
     "ApiToken", "AuditEvent", "Base", "Client", "Consortium", "Contract", "CreditNoteCorrection", "DocumentCounter",
-    "EvidenceFile", "ExcludedEndReason", "FundingShare", "Invoice", "InvoiceLine", "LoginAttempt", "MilestoneClaim", "PasswordReset",
+    "EvidenceFile", "ExcludedEndReason", "FundingShare", "Invoice", "InvoiceLine", "LoginAttempt", "MilestoneClaim", "PasswordReset", "RecoveryCode",
     "Municipality", "MunicipalityCap", "Objection", "Payment", "Placement", "Provider", "Review", "RoleGrant",
     "SettlementLine", "SettlementRun", "StaffelStep", "Tranche", "Trajectory", "User",
 ]

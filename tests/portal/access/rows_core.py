@@ -21,3 +21,10 @@ ROWS += [
     Row("admin.force_password_reset", "POST",
         lambda w: f"/beheer/gebruikers/{w.users['provider_b'].id}/wachtwoord-herstel", frozenset({"admin"})),
 ]
+
+ROWS += [
+    Row("auth.second_factor", "GET", lambda w: "/login/code", EVERYONE),
+    Row("auth.second_factor", "POST", lambda w: "/login/code", EVERYONE),
+    Row("auth.enrol_second_factor", "GET", lambda w: "/account/tweestaps", EVERYONE),
+    Row("auth.enrol_second_factor", "POST", lambda w: "/account/tweestaps", EVERYONE),
+]
