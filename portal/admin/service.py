@@ -7,6 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..audit import record, snapshot
+from ..auth.sessions import end_all_sessions
 from ..contracts.validation import in_dutch
 from ..identifiers import InvalidIdentifier, clean_iban, clean_kvk, clean_vat_id
 from ..models import Consortium, Municipality, Provider, User
@@ -72,6 +73,8 @@ def set_user_active(session: Session, actor: User, user: User, active: bool) -> 
         raise AdminRefused("U kunt uw eigen account niet blokkeren.")
     before = snapshot(user, "active")
     user.active = active
+    if not active:
+        end_all_sessions(user)
     session.flush()
     record(session, actor, "user.activated" if active else "user.blocked", "user", user.id, before=before,
            after=snapshot(user, "active"))

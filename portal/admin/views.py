@@ -1,12 +1,15 @@
 """Beheer: users, bureaus, municipalities and contracts (role admin)."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ..access import requires_role
+from ..auth.policy import WeakPassword
+from ..auth.resets import force_reset
+from ..auth.views import mail_reset_link
 from ..auth.service import create_user
 from ..contracts.forms import DecisionForm
 from ..contracts.service import municipalities_of
@@ -51,12 +54,20 @@ def new_user():
         elif "klantmanager" in form.roles.data and not form.municipality_id.data:
             form.municipality_id.errors.append("Kies de gemeente van deze klantmanager.")
         else:
-            create_user(session, email=email, name=form.name.data.strip(), password=form.password.data,
-                        roles=form.roles.data, provider_id=form.provider_id.data or None,
-                        municipality_id=form.municipality_id.data or None, actor=current_user)
-            session.commit()
-            flash(f"Gebruiker {email} is aangemaakt.", "success")
-            return redirect(url_for("admin.index"))
+            try:
+                create_user(session, email=email, name=form.name.data.strip(), password=form.password.data,
+                            roles=form.roles.data, provider_id=form.provider_id.data or None,
+                            municipality_id=form.municipality_id.data or None, actor=current_user)
+            except WeakPassword as problem:
+                session.rollback()
+                form.password.errors.append(str(problem))
+            except ValueError as problem:  # roles that may not be combined
+                session.rollback()
+                form.roles.errors.append(str(problem))
+            else:
+                session.commit()
+                flash(f"Gebruiker {email} is aangemaakt.", "success")
+                return redirect(url_for("admin.index"))
     status = 400 if form.errors else 200
     return render_template("admin/user_form.html", form=form), status
 
@@ -74,6 +85,22 @@ def toggle_user(user_id: int):
         return redirect(url_for("admin.index")), 303
     session.commit()
     flash(f"{user.email} is {'weer actief' if user.active else 'geblokkeerd'}.", "success")
+    return redirect(url_for("admin.index"))
+
+
+@bp.route("/gebruikers/<int:user_id>/wachtwoord-herstel", methods=["POST"])
+@requires_role("admin")
+def force_password_reset(user_id: int):
+    """Make the user's password unusable, end their sessions and mail them a link to choose a new one."""
+    session = get_session()
+    user = session.get(User, user_id) or abort(404)
+    minutes = current_app.config["PASSWORD_RESET_MINUTES"]
+    token = force_reset(session, current_user, user, valid_minutes=minutes)
+    session.commit()
+    if token is not None:
+        mail_reset_link(user, token, minutes)
+    flash(f"Het wachtwoord van {user.email} werkt niet meer; er is een link verstuurd om een nieuw te kiezen.",
+          "success")
     return redirect(url_for("admin.index"))
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -18,6 +19,7 @@ import settlement
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import Select, func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
 from .. import clock
@@ -35,7 +37,7 @@ from .facts import load_contract
 from .forms import (EsfExportForm, InvoiceFilterForm, PaymentForm, PreviewForm, ReturnForm, RunActionForm,
                     RunFilterForm, StartRunForm, choices)
 from .issuing import approve_run
-from .payments import PaymentRefused, record_payment
+from .payments import AlreadyRecorded, PaymentRefused, record_payment
 from .preview import preview_document
 from .runs import (OPEN_STATES, discard_run, evaluate_run, last_issued_as_of, line_explanation, return_run,
                    start_run, submit_run)
@@ -551,7 +553,7 @@ def _render_invoice(session: Session, invoice: Invoice, status: int = 200, payme
     paid = sum((p.amount for p, _ in payments), ZERO)
     can_pay = current_user.has_role("finance")
     if can_pay and payment_form is None:
-        payment_form = PaymentForm(formdata=None, paid_on=clock.today())
+        payment_form = PaymentForm(formdata=None, paid_on=clock.today(), submission_key=str(uuid.uuid4()))
     linked = {number for _id, number, _kind in corrects}
     back = None
     if current_user.has_role("finance"):
@@ -611,7 +613,14 @@ def add_payment(invoice_id: int):
         return _render_invoice(session, document, INVALID, form)
     try:
         payment = record_payment(session, current_user, document, paid_on=form.paid_on.data,
-                                 amount=form.amount.data, reference=form.reference.data)
+                                 amount=form.amount.data, reference=form.reference.data,
+                                 submission_key=form.submission_key.data)
+        session.commit()
+    except (AlreadyRecorded, IntegrityError):
+        session.rollback()
+        flash("Deze betaling was al geregistreerd (het formulier is twee keer verstuurd); er is niets dubbel "
+              "geboekt.", "info")
+        return redirect(url_for("finance.invoice", invoice_id=invoice_id))
     except PaymentRefused as error:
         session.rollback()
         if error.field in form:
@@ -619,7 +628,6 @@ def add_payment(invoice_id: int):
         else:
             flash(str(error), "error")
         return _render_invoice(session, _get_invoice(session, invoice_id), INVALID, form)
-    session.commit()
     flash(f"Betaling van {euro(payment.amount)} op {nl_date(payment.paid_on)} is geregistreerd.", "success")
     return redirect(url_for("finance.invoice", invoice_id=invoice_id))
 

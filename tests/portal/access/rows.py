@@ -11,6 +11,18 @@ from typing import Callable
 from .world import ROLES, World
 
 EVERYONE = frozenset(ROLES) - {"anonymous"}
+
+#: What "got through" may look like: a page, a download, a redirect after a change, or a form sent back
+#: with its errors (400 or 422). Anything else (401, 405, 409, 429, 5xx) is a finding.
+THROUGH = frozenset({200, 201, 302, 303, 400, 422})
+#: State transitions that the grid's one shared world cannot always make for every allowed role in turn
+#: (the first role already submitted the run, accepted the referral, ...): for these, 409 Conflict also
+#: proves that access was granted and the state machine, not the access check, answered.
+STATE_TRANSITIONS = frozenset({
+    "finance.submit", "finance.approve", "finance.send_back", "finance.discard",
+    "objections.create", "review.revoke", "trajectories.accept", "trajectories.decline",
+    "trajectories.approve_plan", "trajectories.return_plan",
+})
 STAFF = frozenset({"reviewer", "finance", "admin"})
 
 
@@ -23,6 +35,10 @@ class Row:
     hidden: frozenset[str] = frozenset()  # roles that get 404: another tenant's object
     data: Callable[[World], dict] = field(default=lambda w: {})
     public: bool = False               # anonymous users get through too
+
+    @property
+    def through(self) -> frozenset[int]:
+        return THROUGH | {409} if self.endpoint in STATE_TRANSITIONS else THROUGH
 
     def expected(self, role: str) -> str:
         if role == "anonymous":
