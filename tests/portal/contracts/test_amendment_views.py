@@ -9,12 +9,11 @@ from portal.contracts.terms import snapshot_of
 from portal.models import ContractTermsVersion
 from ... import factories as f
 from .helpers import contract_with_cap
+from tests.factories import log_in
 
 
 def login_as(client, user):
-    g.pop("_login_user", None)  # the db fixture keeps one app context open: forget the last user
-    with client.session_transaction() as session:
-        session["_user_id"] = str(user.id)
+    log_in(client, user)
 
 
 def form_post(contract, municipality, **changes) -> dict:

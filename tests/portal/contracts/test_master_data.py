@@ -7,11 +7,11 @@ from sqlalchemy import func, select
 
 from portal.models import AuditEvent, Consortium, Contract, ContractTermsVersion, Municipality, Provider
 from ... import factories as f
+from tests.factories import log_in
 
 
 def login_as(client, user):
-    with client.session_transaction() as session:
-        session["_user_id"] = str(user.id)
+    log_in(client, user)
 
 
 def setup(db):
