@@ -62,9 +62,7 @@ def last_issued_as_of(session: Session, contract_id: int) -> date | None:
 def evaluate_run(session: Session, contract: m.Contract, as_of: date):
     """Return (engine result, run result) for a contract as of a date, nothing stored."""
     result = preview(session, contract, as_of)
-    run = settlement.diff_run(result.lines, invoiced_so_far(session, contract), funding=result.contract.funding,
-                              vat_rate=contract.vat_rate)
-    return result, run
+    return result, settlement.issue_run(result, invoiced_so_far(session, contract))
 
 
 def start_run(session: Session, actor: m.User, contract: m.Contract, as_of: date) -> m.SettlementRun:
