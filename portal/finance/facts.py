@@ -74,5 +74,8 @@ def load_facts(session: Session, contract: m.Contract) -> ContractFacts:
         .join(m.Trajectory, m.Trajectory.id == m.MilestoneClaim.trajectory_id)
         .where(m.Trajectory.contract_id == contract.id, m.Trajectory.start.is_not(None))).all()
     make_milestone = settlement.Milestone._make
-    milestones = [make_milestone(*row) for row in claim_rows]
+    # The claim row keeps only the current decision: it becomes a one-decision history.
+    history = settlement.one_decision
+    milestones = [make_milestone(ref, trajectory, kind, day, submitted, history(review, reviewed))
+                  for ref, trajectory, kind, day, submitted, review, reviewed in claim_rows]
     return ContractFacts(contract_terms(contract, cap_codes), trajectories, milestones)

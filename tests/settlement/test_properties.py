@@ -20,11 +20,12 @@ from settlement import (
     Municipality,
     Norm,
     Provider,
+    ReviewDecision,
     Scenario,
     StaffelStep,
     Trajectory,
     Tranche,
-    diff_run,
+    issue_run,
     dump_scenario,
     evaluate,
     parse_scenario,
@@ -93,6 +94,20 @@ def contracts(draw, code: str) -> Contract:
 
 
 @st.composite
+def review_histories(draw, submitted: date) -> tuple[ReviewDecision, ...]:
+    """A valid review history: none to four decisions, dates never going back, revoked only after approved."""
+    history: list[ReviewDecision] = []
+    day = submitted
+    for _ in range(draw(st.sampled_from([0, 1, 1, 1, 2, 3, 4]))):
+        day += days(draw, 0, 200)
+        allowed = ["approved", "approved", "rejected"]
+        if history and history[-1].decision == "approved":
+            allowed.append("revoked")
+        history.append(ReviewDecision(draw(st.sampled_from(allowed)), day))
+    return tuple(history)
+
+
+@st.composite
 def scenarios(draw) -> Scenario:
     contract_list = [draw(contracts(f"C{i}")) for i in range(draw(st.integers(1, 2)))]
     trajectories = []
@@ -114,10 +129,8 @@ def scenarios(draw) -> Scenario:
             trajectory = draw(st.sampled_from(trajectories))
             day = trajectory.start + days(draw, -10, 450)
             submitted = day + days(draw, 0, 100)
-            review = draw(st.sampled_from(["approved", "approved", "pending", "rejected"]))
-            reviewed = draw(st.none() | st.just(submitted + days(draw, 0, 40))) if review != "pending" else None
             milestones.append(Milestone(ref=f"M{i:03d}", trajectory=trajectory.ref, type=draw(st.sampled_from(TYPES)),
-                                        date=day, submitted=submitted, review=review, reviewed=reviewed))
+                                        date=day, submitted=submitted, reviews=draw(review_histories(submitted))))
     return Scenario(
         as_of=BASE + days(draw, 0, 1300),
         consortium=Consortium(code="NK", name="Noord-Kennemerland"),
@@ -199,7 +212,7 @@ def test_an_approved_in_time_in_window_result_never_lowers_what_is_payable(scena
                     scenario.as_of)
     reviewed = submitted + timedelta(days=data.draw(st.integers(0, (scenario.as_of - submitted).days)))
     claim = Milestone(ref="MNEW", trajectory=trajectory.ref, type=norm.milestone, date=day, submitted=submitted,
-                      review="approved", reviewed=reviewed)
+                      reviews=(ReviewDecision("approved", reviewed),))
     before = evaluate(scenario).contract(contract.code)
     after = evaluate(replace(scenario, milestones=(*scenario.milestones, claim))).contract(contract.code)
     assert after.totals.payable >= before.totals.payable
@@ -227,8 +240,7 @@ def test_nothing_is_payable_before_any_trajectory_starts(scenario):
 @given(scenarios())
 def test_a_dry_run_with_nothing_invoiced_gives_the_evaluation(scenario):
     for result in evaluate(scenario).contracts:
-        contract = result.contract
-        run = diff_run(result.lines, {}, funding=contract.funding, vat_rate=contract.vat_rate)
+        run = issue_run(result, {})
         assert [(rl.milestone, rl.tranche, rl.status, rl.line_reason) for rl in run.lines] == \
             [(line.milestone, line.tranche, line.status, line.reason) for line in result.lines]
         assert [rl.amount or D(0) for rl in run.lines] == [line.payable for line in result.lines]
@@ -251,5 +263,5 @@ def test_reissuing_a_run_after_it_was_invoiced_has_nothing_to_pay(scenario):
     for result in evaluate(scenario).contracts:
         invoiced = {(line.milestone, line.tranche): Invoiced(amount=line.payable, municipality=line.municipality,
                                                              status=line.status) for line in result.lines}
-        run = diff_run(result.lines, invoiced, funding=result.contract.funding)
+        run = issue_run(result, invoiced)
         assert all(rl.amount is None for rl in run.lines) and run.documents == ()
