@@ -11,7 +11,7 @@ from decimal import Decimal
 
 import settlement
 from settlement.glossary import SCENARIO_FORMAT
-from settlement.scenario import dump_contract
+from settlement.scenario_writer import dump_contract
 from sqlalchemy import select
 from sqlalchemy.orm import Session, object_session
 
