@@ -8,9 +8,10 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..formatting import label
 from ..models.enums import END_REASONS, MILESTONE_TYPES, SEGMENTS
+from ..trajectories.forms import choices
 
 TRANCHE_ROWS, STAFFEL_ROWS, FUNDING_ROWS = 5, 6, 3
-MILESTONE_CHOICES = [("", "—")] + [(m, label(m)) for m in MILESTONE_TYPES]
+MILESTONE_CHOICES = choices(((m, label(m)) for m in MILESTONE_TYPES), "—")
 DATE = {"type": "date"}
 
 
@@ -53,7 +54,7 @@ class TermsForm(FlaskForm):
     norm_measurement_months = StringField("Meetperiode (maanden)", render_kw={"inputmode": "numeric"})
     norm_window_months = StringField("Resultaattermijn (maanden)", render_kw={"inputmode": "numeric"})
     excluded_end_reasons = SelectMultipleField("Neutrale uitstroom (telt niet mee in de norm)",
-                                               choices=[(r, label(r)) for r in sorted(END_REASONS)],
+                                               choices=choices((r, label(r)) for r in sorted(END_REASONS)),
                                                option_widget=CheckboxInput(), widget=ListWidget(prefix_label=False),
                                                validate_choice=False)
     staffel = FieldList(FormField(StaffelRow), min_entries=STAFFEL_ROWS)
@@ -65,7 +66,7 @@ class NewContractForm(TermsForm):
     consortium = SelectField("Consortium", coerce=str, validate_choice=False)
     code = StringField("Contractcode")
     provider = SelectField("Re-integratiebedrijf", validate_choice=False)
-    segment = SelectField("Segment", choices=[("", "—")] + [(s, label(s)) for s in SEGMENTS], validate_choice=False)
+    segment = SelectField("Segment", choices=choices(((s, label(s)) for s in SEGMENTS), "—"), validate_choice=False)
 
 
 class AmendmentForm(TermsForm):
