@@ -12,7 +12,7 @@ from .. import clock
 from ..audit import record
 from ..models import PasswordReset, User
 from .passwords import hash_password
-from .policy import WeakPassword, check_password
+from .service import set_new_password
 from .sessions import end_all_sessions
 
 #: At most this many links per account per hour, so the form cannot be used to flood someone's inbox.
@@ -54,16 +54,9 @@ def user_for_link(session: Session, token: str) -> User:
 def reset_password(session: Session, token: str, new: str) -> User:
     """Set a new password through a link; the link and every other open link of the user stop working."""
     user = user_for_link(session, token)
-    try:
-        check_password(new, email=user.email, name=user.name)
-    except WeakPassword as problem:
-        raise WeakPassword(str(problem), "new") from None
-    user.password_hash = hash_password(new)
-    end_all_sessions(user)
+    set_new_password(session, user, new, "user.password_reset")
     session.execute(update(PasswordReset).where(PasswordReset.user_id == user.id, PasswordReset.used_at.is_(None))
                     .values(used_at=clock.now()))
-    record(session, user, "user.password_reset", "user", user.id)
-    session.flush()
     return user
 
 

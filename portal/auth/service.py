@@ -60,13 +60,18 @@ def change_password(session: Session, user: User, *, current: str, new: str) -> 
         raise WeakPassword("Het huidige wachtwoord klopt niet.", "current")
     if new == current:
         raise WeakPassword("Kies een ander wachtwoord dan het huidige.", "new")
+    set_new_password(session, user, new, "user.password_changed")
+
+
+def set_new_password(session: Session, user: User, new: str, action: str) -> None:
+    """Set a password that passes the policy (its problems name the field `new`), end every session, audit."""
     try:
         check_password(new, email=user.email, name=user.name)
     except WeakPassword as problem:
         raise WeakPassword(str(problem), "new") from None
     user.password_hash = hash_password(new)
     end_all_sessions(user)
-    record(session, user, "user.password_changed", "user", user.id)
+    record(session, user, action, "user", user.id)
     session.flush()
 
 
