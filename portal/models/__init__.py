@@ -1,5 +1,6 @@
 """The portal's data model; importing this module registers every table on Base.metadata."""
 from .account import ApiToken, AuditEvent, LoginAttempt, RoleGrant, User
+from .auditing import AuditAnchor, AuditChainHead, AuditSample, AuditSampleItem
 from .base import Base
 from .contract import Contract, ExcludedEndReason, FundingShare, MunicipalityCap, StaffelStep, Tranche
 from .finance import (CreditNoteCorrection, DocumentCounter, Invoice, InvoiceLine, Objection, Payment,
