@@ -55,13 +55,13 @@ class SampleForm(FlaskForm):
 
     def validate_contract(self, field) -> None:
         valid = {c.value for c in field.choices}
-        if field.data not in valid:
+        if field.data and field.data not in valid:
             raise ValidationError("Contract: kies een contract uit de lijst.")
         if not field.data and not self.segment.data:
             raise ValidationError("Contract: kies een contract of een segment.")
 
     def validate_segment(self, field) -> None:
-        if field.data not in {c.value for c in field.choices}:
+        if field.data and field.data not in {c.value for c in field.choices}:
             raise ValidationError("Segment: kies een segment uit de lijst.")
 
     def validate_tot(self, field) -> None:
