@@ -14,18 +14,18 @@ from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .. import clock
 from ..audit import record, snapshot
 from ..models import (AuditSample, AuditSampleItem, Contract, MilestoneClaim, SettlementLine, SettlementRun,
-                      Trajectory, User)
+                      Tranche, Trajectory, User)
 from .stats import (MusMisstatement, SamplingError, attribute_sample_size, cents, evaluate_mus, mus_sample_size,
                     upper_deviation_rate)
 
 CONFIDENCE_LEVELS = (Decimal("90"), Decimal("95"), Decimal("99"))
-POPULATION_LABELS = {"paid_lines": "Betaalde regels (bedragen)", "approved_claims": "Goedgekeurde declaraties"}
+POPULATION_LABELS = {"paid_lines": "Betaalde regels (bedragen)", "approved_claims": "Goedgekeurde declaraties (nominale waarde)"}
 METHOD_LABELS = {"mus": "Monetary unit sampling (bedragen)", "attribute": "Attribute sampling (percentages)"}
 FINDING_LABELS = {"correct": "Juist", "error": "Fout", "not_verifiable": "Niet controleerbaar"}
 ZERO = Decimal("0.00")
@@ -53,16 +53,9 @@ class SampleRequest:
     seed: str | None = None
 
 
-def _paid_for_claims():
-    """Subquery: per claim, what issued runs paid for it."""
-    return (select(SettlementLine.claim_id, func.sum(SettlementLine.delta).label("paid"))
-            .join(SettlementRun, SettlementRun.id == SettlementLine.run_id)
-            .where(SettlementRun.status == "issued", SettlementLine.delta > 0, SettlementLine.claim_id.is_not(None))
-            .group_by(SettlementLine.claim_id).subquery())
-
-
 def load_population(session: Session, request: SampleRequest) -> list[PopulationItem]:
-    """Return the population in a fixed order (by id): paid lines of issued runs, or approved claims."""
+    """Return the population in a fixed order (by id): what issued runs paid per line (delta > 0, peildatum in
+    the period), or the claims approved in the period at their nominal value."""
     if request.population == "paid_lines":
         query = (select(SettlementLine.id, SettlementLine.claim_id, SettlementLine.milestone_ref,
                         SettlementLine.tranche_code, SettlementLine.trajectory_ref, SettlementLine.delta)
@@ -73,17 +66,27 @@ def load_population(session: Session, request: SampleRequest) -> list[Population
         query = _scoped(query, request)
         return [PopulationItem(r.id, r.claim_id, f"{r.trajectory_ref} · {r.milestone_ref} · {r.tranche_code}",
                                r.delta) for r in session.execute(query.order_by(SettlementLine.id))]
-    paid = _paid_for_claims()
     query = (select(MilestoneClaim.id, MilestoneClaim.ref, MilestoneClaim.type, Trajectory.ref.label("trajectory_ref"),
-                    func.coalesce(paid.c.paid, 0).label("paid"))
+                    Contract.price, Tranche.share, Tranche.amount)
              .join(Trajectory, Trajectory.id == MilestoneClaim.trajectory_id)
              .join(Contract, Contract.id == Trajectory.contract_id)
-             .outerjoin(paid, paid.c.claim_id == MilestoneClaim.id)
+             .outerjoin(Tranche, (Tranche.contract_id == Contract.id) & (Tranche.milestone_type == MilestoneClaim.type))
              .where(MilestoneClaim.review == "approved", MilestoneClaim.reviewed >= request.period_start,
                     MilestoneClaim.reviewed <= request.period_end))
     query = _scoped(query, request)
-    return [PopulationItem(r.id, r.id, f"{r.trajectory_ref} · {r.ref} ({r.type})", Decimal(r.paid or 0))
+    return [PopulationItem(r.id, r.id, f"{r.trajectory_ref} · {r.ref} ({r.type})", nominal_value(r.price, r.share,
+                                                                                                  r.amount))
             for r in session.execute(query.order_by(MilestoneClaim.id))]
+
+
+def nominal_value(price: Decimal, share: Decimal | None, amount: Decimal | None) -> Decimal:
+    """Return what an approved claim is worth under its contract: the tranche's amount, or its share of the price
+    (before any staffel or norm: the value at stake, not what a run paid)."""
+    if amount is not None:
+        return amount
+    if share is None:
+        return ZERO
+    return cents(price * share / 100)
 
 
 def _scoped(query, request: SampleRequest):
@@ -96,9 +99,6 @@ def plan_size(request: SampleRequest, population: list[PopulationItem]) -> int:
     """Return the sample size for this request and population."""
     confidence = float(request.confidence) / 100
     if request.method == "mus":
-        if request.population != "paid_lines":
-            raise SamplingError("Methode: monetary unit sampling vraagt bedragen; kies betaalde regels als populatie "
-                                "of attribute sampling.")
         book_value = sum((i.book_value for i in population), ZERO)
         return mus_sample_size(book_value, request.tolerable, request.expected, confidence)
     if request.tolerable >= 100:

@@ -1,6 +1,7 @@
 """Assurance sampling in the database: population, reproducible draw, findings, evaluation, hand-over, revoke."""
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -44,7 +45,7 @@ def test_create_sample_stores_size_seed_and_items_and_audits_it(db):
 
 
 @pytest.mark.parametrize("overrides, field", [
-    (dict(method="mus", population="approved_claims"), "Methode"),
+    (dict(period_start=date(2027, 1, 1), period_end=date(2027, 12, 31)), "Populatie"),
     (dict(tolerable=Decimal("100"), expected=Decimal("100")), "Verwachte afwijking"),
     (dict(seed="not hex!"), "Startwaarde"),
     (dict(contract_id=None, segment=None), "Contract"),
@@ -105,3 +106,9 @@ def test_the_report_is_a_pdf_with_the_evaluation(db):
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
     assert pdf.startswith(b"%PDF") and f"Steekproef {sample.id}" in text and "Te veel betaald." in text
     assert "Maximale fout" in text
+
+
+def test_approved_claims_are_valued_at_their_tranche_of_the_price(db):
+    paid = paid_population(db, claims=3)
+    population = load_population(db, request_for(paid, population="approved_claims", method="attribute"))
+    assert [i.book_value for i in population] == [Decimal("800.00")] * 3   # intake: 20 % of € 4.000

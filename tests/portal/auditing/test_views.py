@@ -126,8 +126,8 @@ def test_bad_sample_parameters_store_nothing(db, client):
     before = db.scalar(select(func.count()).select_from(AuditSample))
     response = client.post("/controle/steekproeven", data={
         "contract": str(paid.contract.id), "van": "01-01-2026", "tot": "31-12-2026", "populatie": "approved_claims",
-        "methode": "mus", "betrouwbaarheid": "95", "toelaatbaar": "100", "verwacht": "0"})
-    assert response.status_code == 422 and "Methode" in response.get_data(as_text=True)
+        "methode": "mus", "betrouwbaarheid": "95", "toelaatbaar": "100", "verwacht": "100"})
+    assert response.status_code == 422 and "Verwachte afwijking" in response.get_data(as_text=True)
     response = client.post("/controle/steekproeven", data={"contract": "", "segment": "", "van": "x", "tot": "",
                                                            "populatie": "paid_lines", "methode": "mus",
                                                            "betrouwbaarheid": "95", "toelaatbaar": "-1",
