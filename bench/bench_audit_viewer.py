@@ -178,6 +178,10 @@ def main() -> None:
                     plan = session.execute(text("EXPLAIN (ANALYZE, COSTS OFF) " + sql)).scalars().all()
                     print(f"\n-- {label}\n" + "\n".join(plan))
                     session.rollback()
+                plan = session.execute(text("EXPLAIN (ANALYZE, COSTS OFF) SELECT id FROM audit_event "
+                                            "WHERE chain_seq IS NULL ORDER BY id")).scalars().all()
+                print("\n-- sealing at commit: the unsealed events\n" + "\n".join(plan))
+                session.rollback()
 
         client = app.test_client()
         with client.session_transaction() as flask_session:

@@ -14,6 +14,10 @@ from ..models import AuditEvent, User
 PAGE_SIZE = 50
 EXPORT_LIMIT = 50_000
 ORDER = (AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
+# Pages are read as plain rows (attribute access like the model's), not ORM objects: nothing here changes them.
+EVENT_COLUMNS = (AuditEvent.id, AuditEvent.occurred_at, AuditEvent.actor_id, AuditEvent.actor_label,
+                 AuditEvent.action, AuditEvent.object_type, AuditEvent.object_id, AuditEvent.before,
+                 AuditEvent.after, AuditEvent.chain_seq, AuditEvent.prev_hash, AuditEvent.hash)
 
 
 class BadCursor(ValueError):
@@ -42,7 +46,7 @@ class EventFilter:
 
 @dataclass(frozen=True)
 class EventPage:
-    events: list[AuditEvent]
+    events: list  # rows with the model's attribute names
     next_cursor: str | None
 
 
@@ -52,7 +56,7 @@ def _moment(day: date) -> datetime:
 
 def filtered(session: Session, flt: EventFilter, query: Select | None = None) -> Select:
     """Apply the filter's conditions to a query of audit events."""
-    query = query if query is not None else select(AuditEvent)
+    query = query if query is not None else select(*EVENT_COLUMNS)
     if flt.object_type:
         query = query.where(AuditEvent.object_type == flt.object_type)
     if flt.object_id:
@@ -62,9 +66,7 @@ def filtered(session: Session, flt: EventFilter, query: Select | None = None) ->
         if actor == "system":
             query = query.where(AuditEvent.actor_id.is_(None))
         else:
-            user_id = session.scalar(select(User.id).where(User.email == actor))
-            query = query.where(AuditEvent.actor_id == user_id) if user_id is not None \
-                else query.where(AuditEvent.actor_label == actor)
+            query = query.where(AuditEvent.actor_id == select(User.id).where(User.email == actor).scalar_subquery())
     if flt.action:
         query = query.where(AuditEvent.action == flt.action.strip())
     if flt.start:
@@ -101,17 +103,17 @@ def search(session: Session, flt: EventFilter, cursor: str | None = None, size: 
         else:
             query = query.where(or_(AuditEvent.occurred_at < moment,
                                     and_(AuditEvent.occurred_at == moment, AuditEvent.id < event_id)))
-    events = list(session.scalars(query.order_by(*ORDER).limit(size + 1)))
+    events = session.execute(query.order_by(*ORDER).limit(size + 1)).all()
     more = len(events) > size
     events = events[:size]
     return EventPage(events, encode_cursor(events[-1]) if more else None)
 
 
-def timeline(session: Session, object_type: str, object_id: str, limit: int = 1000) -> list[AuditEvent]:
+def timeline(session: Session, object_type: str, object_id: str, limit: int = 1000) -> list:
     """Return everything that happened to one object, oldest first."""
-    return list(session.scalars(select(AuditEvent).where(AuditEvent.object_type == object_type,
-                                                         AuditEvent.object_id == object_id)
-                                .order_by(AuditEvent.occurred_at, AuditEvent.id).limit(limit)))
+    return session.execute(select(*EVENT_COLUMNS).where(AuditEvent.object_type == object_type,
+                                                        AuditEvent.object_id == object_id)
+                           .order_by(AuditEvent.occurred_at, AuditEvent.id).limit(limit)).all()
 
 
 def changes(event: AuditEvent) -> list[tuple[str, object, object]]:
@@ -121,9 +123,9 @@ def changes(event: AuditEvent) -> list[tuple[str, object, object]]:
     return [(k, before.get(k), after.get(k)) for k in keys]
 
 
-def export_events(session: Session, flt: EventFilter, limit: int = EXPORT_LIMIT) -> tuple[list[AuditEvent], bool]:
+def export_events(session: Session, flt: EventFilter, limit: int = EXPORT_LIMIT) -> tuple[list, bool]:
     """Return up to `limit` matching events, newest first, and whether there were more."""
-    events = list(session.scalars(filtered(session, flt).order_by(*ORDER).limit(limit + 1)))
+    events = session.execute(filtered(session, flt).order_by(*ORDER).limit(limit + 1)).all()
     return events[:limit], len(events) > limit
 
 
