@@ -6,7 +6,6 @@ same sample on any machine (Python's Mersenne Twister is specified and portable)
 """
 from __future__ import annotations
 
-import math
 import random
 import secrets
 from dataclasses import dataclass
@@ -25,7 +24,8 @@ from .stats import (MusMisstatement, SamplingError, attribute_sample_size, cents
                     upper_deviation_rate)
 
 CONFIDENCE_LEVELS = (Decimal("90"), Decimal("95"), Decimal("99"))
-POPULATION_LABELS = {"paid_lines": "Betaalde regels (bedragen)", "approved_claims": "Goedgekeurde declaraties (nominale waarde)"}
+POPULATION_LABELS = {"paid_lines": "Betaalde regels (bedragen)",
+                     "approved_claims": "Goedgekeurde declaraties (nominale waarde)"}
 METHOD_LABELS = {"mus": "Monetary unit sampling (bedragen)", "attribute": "Attribute sampling (percentages)"}
 FINDING_LABELS = {"correct": "Juist", "error": "Fout", "not_verifiable": "Niet controleerbaar"}
 ZERO = Decimal("0.00")

@@ -6,9 +6,8 @@ findings, and the record of what personal data it looked at (committed with the 
 from __future__ import annotations
 
 import json
-from decimal import Decimal
 
-from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -63,7 +62,8 @@ def events():
     session = get_session()
     form = EventSearchForm(formdata=request.args)
     if not form.validate():
-        return render_template("auditing/events.html", form=form, page=None, flt=None, head=chain_head(session)), INVALID
+        return (render_template("auditing/events.html", form=form, page=None, flt=None, head=chain_head(session)),
+                INVALID)
     flt = _filter(form)
     try:
         page = viewer.search(session, flt, request.args.get("na") or None)

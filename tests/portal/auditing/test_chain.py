@@ -1,4 +1,4 @@
-"""The audit hash chain: sealed at commit, verified by `flask audit verify`, and a change behind the app's back shows."""
+"""The audit hash chain: sealed at commit, checked by `flask audit verify`; a change behind the app's back shows."""
 from __future__ import annotations
 
 from datetime import date

@@ -112,3 +112,12 @@ def test_approved_claims_are_valued_at_their_tranche_of_the_price(db):
     paid = paid_population(db, claims=3)
     population = load_population(db, request_for(paid, population="approved_claims", method="attribute"))
     assert [i.book_value for i in population] == [Decimal("800.00")] * 3   # intake: 20 % of € 4.000
+
+
+def test_a_segment_samples_all_its_contracts(db):
+    paid = paid_population(db, claims=2)
+    other = paid_population(db, claims=3)
+    segment = paid.contract.segment
+    population = load_population(db, request_for(paid, contract_id=None, segment=segment))
+    both = [i.id for p in (paid, other) for i in load_population(db, request_for(p))]
+    assert len(both) == 5 and set(both) <= {i.id for i in population}
