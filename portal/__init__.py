@@ -85,6 +85,8 @@ def _register_blueprints(app: Flask) -> None:
     from .admin.views import bp as admin_bp
     app.register_blueprint(admin_bp)
     from .contracts.views import bp as contracts_bp; app.register_blueprint(contracts_bp)  # noqa: E702
+    from .auditing.views import bp as auditing_bp
+    app.register_blueprint(auditing_bp)
 
 
 ERROR_PAGES = {

@@ -44,3 +44,5 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(import_scenario_command)
     app.cli.add_command(export_scenario_command)
     app.cli.add_command(settlement_cli)
+    from .auditing.cli import audit_cli
+    app.cli.add_command(audit_cli)

@@ -180,7 +180,7 @@ def _edit(session, obj, form, update, kind: str):
 
 
 @bp.route("/contracten/<int:contract_id>")
-@requires_role("admin", "finance", "reviewer")
+@requires_role("admin", "finance", "reviewer", "auditor")
 def contract(contract_id: int):
     session = get_session()
     contract = session.scalar(select(Contract).where(Contract.id == contract_id).options(

@@ -48,7 +48,7 @@ ZERO = Decimal("0.00")
 CONFLICT = 409
 INVALID = 400
 # Who may open an invoice or credit note and download it; a bureau only its own (scope_invoices).
-DOCUMENT_ROLES = ("finance", "admin", "reviewer", "provider")
+DOCUMENT_ROLES = ("finance", "admin", "reviewer", "provider", "auditor")
 COHORT_STATUS = {"pending": "Nog niet definitief", "met": "Norm gehaald", "not_met": "Norm niet gehaald"}
 
 # ---------------------------------------------------------------- what the settlement pages show
@@ -289,7 +289,7 @@ def _no_store(response: Response) -> Response:
 # ---------------------------------------------------------------- settlement runs
 
 @bp.get("/afrekeningen")
-@requires_role("finance")
+@requires_role("finance", "auditor")
 def runs():
     session = get_session()
     form = RunFilterForm(formdata=request.args)
@@ -383,15 +383,17 @@ def _render_run(session: Session, run: SettlementRun, status: int = 200, **forms
     forms.setdefault("action_form", RunActionForm(formdata=None))
     forms.setdefault("return_form", ReturnForm(formdata=None))
     is_preparer = current_user.id == run.prepared_by_id
+    acts = current_user.has_role("finance")  # an auditor reads the run and changes nothing
     return render_template(
         "finance/run.html", run=run, contract=run.contract, view=_run_view(session, run), names=names,
         is_preparer=is_preparer, can_submit=run.status == "draft" and is_preparer,
-        can_decide=run.status == "submitted" and not is_preparer, can_discard=run.status in ("draft", "returned"),
+        can_decide=acts and run.status == "submitted" and not is_preparer,
+        can_discard=acts and run.status in ("draft", "returned"),
         line_status=LINE_STATUS, cohort_status=COHORT_STATUS, **forms), status
 
 
 @bp.get("/afrekeningen/<int:run_id>")
-@requires_role("finance")
+@requires_role("finance", "auditor")
 def run(run_id: int):
     session = get_session()
     return _render_run(session, _get_run(session, run_id))
@@ -456,7 +458,7 @@ def discard(run_id: int):
 
 
 @bp.get("/afrekeningen/<int:run_id>/export.csv")
-@requires_role("finance")
+@requires_role("finance", "auditor")
 def run_export(run_id: int):
     session = get_session()
     settlement_run = _get_run(session, run_id)
@@ -476,7 +478,7 @@ def _csv(text: str, filename: str) -> Response:
 # ---------------------------------------------------------------- invoices and credit notes
 
 @bp.get("/facturen")
-@requires_role("finance")
+@requires_role("finance", "auditor")
 def invoices():
     session = get_session()
     form = InvoiceFilterForm(formdata=request.args)

@@ -1,5 +1,6 @@
 """The portal's data model; importing this module registers every table on Base.metadata."""
 from .account import ApiToken, AuditEvent, LoginAttempt, PasswordReset, RecoveryCode, RoleGrant, User
+from .auditing import AuditAnchor, AuditChainHead, AuditSample, AuditSampleItem
 from .base import Base
 from .contract import Contract, ExcludedEndReason, FundingShare, MunicipalityCap, StaffelStep, Tranche
 from .contract_terms import ContractTermsVersion  # noqa: F401  (issue 10: contract amendments)

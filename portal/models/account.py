@@ -136,7 +136,13 @@ class AuditEvent(Base):
     """An append-only record of a change: who, when, what, before and after. Never updated or deleted."""
 
     __tablename__ = "audit_event"
-    __table_args__ = (Index("ix_audit_event_object", "object_type", "object_id"),)
+    __table_args__ = (
+        Index("ix_audit_event_object", "object_type", "object_id"),
+        Index("uq_audit_event_chain_seq", "chain_seq", unique=True),
+        Index("ix_audit_event_occurred_at", "occurred_at", "id"),
+        Index("ix_audit_event_actor", "actor_id", "occurred_at", "id"),
+        Index("ix_audit_event_action", "action", "occurred_at", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime())
@@ -147,3 +153,7 @@ class AuditEvent(Base):
     object_id: Mapped[str] = mapped_column(String(40))
     before: Mapped[dict | None] = mapped_column(JSON)
     after: Mapped[dict | None] = mapped_column(JSON)
+    # The hash chain (portal/audit.py seals new events when their transaction commits).
+    chain_seq: Mapped[int | None] = mapped_column(Integer)
+    prev_hash: Mapped[str | None] = mapped_column(String(64))
+    hash: Mapped[str | None] = mapped_column(String(64))

@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 
 from .. import clock
 from ..audit import record, snapshot
+from ..auditing.sampling import link_revocation
 from ..models import MilestoneClaim, Review, User
 from .reasons import REJECTION_REASONS
 from .states import InvalidTransition, ReviewError, next_state
@@ -43,9 +44,11 @@ def reject_claim(session: Session, actor: User, claim: MilestoneClaim, *, reason
 def revoke_approval(session: Session, actor: User, claim: MilestoneClaim, *, reason_text: str,
                     decided_on: date | None = None) -> Review:
     """Withdraw an approval (after an audit finding): the claim counts as rejected from the decision date."""
-    return _decide(session, actor, claim, "revoke", "revoked",
-                   reason_text=_required_text(reason_text, "Geef de reden van de intrekking op."),
-                   decided_on=decided_on)
+    review = _decide(session, actor, claim, "revoke", "revoked",
+                     reason_text=_required_text(reason_text, "Geef de reden van de intrekking op."),
+                     decided_on=decided_on)
+    link_revocation(session, claim.id, review.id, actor)  # an auditor's finding handed over for it (issue 15)
+    return review
 
 
 def _required_text(text: str | None, message: str) -> str:
