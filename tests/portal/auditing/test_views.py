@@ -12,13 +12,11 @@ from portal.models import AuditEvent, AuditSample, AuditSampleItem
 
 from ... import factories as f
 from .helpers import paid_population
+from tests.factories import log_in
 
 
 def login(client, user) -> None:
-    g.pop("_login_user", None)
-    with client.session_transaction() as session:
-        session["_user_id"] = str(user.id)
-        session["_fresh"] = True
+    log_in(client, user)
 
 
 def _looks(db, endpoint: str) -> int:
