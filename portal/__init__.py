@@ -63,6 +63,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(objections_bp)
     from .admin.views import bp as admin_bp
     app.register_blueprint(admin_bp)
+    from .clients.views import bp as clients_bp
+    app.register_blueprint(clients_bp)
 
 
 def _register_error_pages(app: Flask) -> None:

@@ -1,6 +1,8 @@
 """The portal's data model; importing this module registers every table on Base.metadata."""
 from .account import ApiToken, AuditEvent, LoginAttempt, RoleGrant, User
 from .base import Base
+from .client_facts import (ActivationResult, ClientFact, ClientProfile, DurableOutflowTerms, EsfParticipant,  # noqa: F401
+                           LadderMeasurement, ParticipationStep, PlacementChange)
 from .contract import Contract, ExcludedEndReason, FundingShare, MunicipalityCap, StaffelStep, Tranche
 from .finance import (CreditNoteCorrection, DocumentCounter, Invoice, InvoiceLine, Objection, Payment,
                       SettlementLine, SettlementRun)

@@ -13,6 +13,7 @@ from wtforms.widgets import DateInput, TextInput
 
 from ..formatting import label
 from ..identifiers import InvalidIdentifier, clean_bsn, clean_kvk
+from ..models.client_enums import ISCED_LEVELS, LADDER_RUNGS
 from ..models.enums import (BENEFIT_ENDINGS, BENEFITS, CONTRACT_TYPES, END_REASONS, EVIDENCE_KINDS, SEGMENTS,
                             TARGET_GROUPS, TRAJECTORY_STATES)
 
@@ -128,6 +129,17 @@ class ReferralForm(FlaskForm):
     note = TextAreaField("Toelichting voor het re-integratiebedrijf", validators=[Optional(), Length(
         max=2000, message="Toelichting: hoogstens 2000 tekens.")])
     confirm_over_volume = BooleanField("Ik weet dat het volume bereikt is en meld toch aan")
+    # Client facts recorded at referral (issue 9); portal.clients.referral checks them.
+    profile = SelectField("Cliëntprofiel", validators=[Optional()], validate_choice=False)
+    ladder_rung = SelectField("Trede op de participatieladder bij intake", validators=[Optional()],
+                              choices=choices([(str(r), f"{r} — {n}") for r, n in LADDER_RUNGS.items()], "Niet gemeten"))
+    gender = SelectField("Geslacht (ESF)", choices=choices([("man", "Man"), ("vrouw", "Vrouw"), ("x", "X")], "Kies"),
+                         validators=[Optional()])
+    isced = SelectField("Opleidingsniveau (ISCED, ESF)", choices=choices(((i, f"ISCED {i}") for i in ISCED_LEVELS), "Kies"),
+                        validators=[Optional()])
+    labour_status = SelectField("Arbeidsmarktstatus bij start (ESF)", validators=[Optional()],
+                                choices=choices([("unemployed", "Werkloos"), ("long_term_unemployed",
+                                                 "Langdurig werkloos"), ("inactive", "Inactief")], "Kies"))
 
 
 class AcceptForm(FlaskForm):
