@@ -18,6 +18,7 @@ from ..formatting import label, nl_date
 from ..models import Client, LadderMeasurement, ParticipationStep, Trajectory, User
 from ..models.client_enums import LADDER_RUNGS, LADDER_SEGMENTS
 from .errors import FactRefused
+from .labels import fact_label
 
 MEASURABLE_STATES = ("referred", "accepted", "active")
 # (status, action) -> new status
@@ -103,7 +104,7 @@ def decide(session: Session, actor: User, trajectory: Trajectory, measurement: L
         raise FactRefused("Alleen de klantmanager van de gemeente van deze cliënt bevestigt een meting.")
     new = TRANSITIONS.get((measurement.status, action))
     if new is None:
-        raise FactRefused(f"Deze meting is al {label(measurement.status).lower() or measurement.status}.")
+        raise FactRefused(f"Deze meting is al {fact_label(measurement.status).lower()}.")
     if trajectory.status not in MEASURABLE_STATES and action == "confirm":
         raise FactRefused(f"Dit traject is {label(trajectory.status).lower()}: er kan geen meting meer worden "
                           "bevestigd.")

@@ -96,7 +96,12 @@ def submit_claim(session: Session, actor: User, trajectory: Trajectory, *, type:
     else:
         placement = None
     # A participation step rests on a confirmed measurement higher than the one at intake.
-    step = ladder.step_basis(session, trajectory, happened) if type == "participation_step" else None
+    step = None
+    if type == "participation_step":
+        try:
+            step = ladder.step_basis(session, trajectory, happened)
+        except ladder.FactRefused as refused:
+            raise ClaimRefused(str(refused), refused.field) from None
     files = _check_evidence(uploads, evidence_kind)
     claim = _create_claim(session, actor, trajectory, type, happened, note, placement, today)
     if step is not None:
