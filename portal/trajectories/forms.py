@@ -13,6 +13,7 @@ from wtforms.widgets import DateInput, TextInput
 
 from ..formatting import label
 from ..identifiers import InvalidIdentifier, clean_bsn, clean_kvk
+from ..clients.labels import FACT_LABELS
 from ..models.client_enums import ISCED_LEVELS, LADDER_RUNGS
 from ..models.enums import (BENEFIT_ENDINGS, BENEFITS, CONTRACT_TYPES, END_REASONS, EVIDENCE_KINDS, SEGMENTS,
                             TARGET_GROUPS, TRAJECTORY_STATES)
@@ -116,9 +117,10 @@ class ClientForm(FlaskForm):
     last_name = StringField("Achternaam", validators=[DataRequired("Vul de achternaam in."),
                                                      Length(max=100, message="Achternaam: hoogstens 100 tekens.")])
     birth_date = NlDateField("Geboortedatum", validators=[_required("Vul de geboortedatum in.")])
-    target_group = SelectField("Doelgroep", choices=_choices(TARGET_GROUPS, "Kies een doelgroep"),
+    target_group = SelectField("Doelgroep", choices=choices(((g, FACT_LABELS[g]) for g in TARGET_GROUPS),
+                                                           "Kies een doelgroep"),
                                validators=[DataRequired("Kies een doelgroep.")])
-    benefit = SelectField("Uitkering", choices=_choices(BENEFITS, "Kies een uitkering"),
+    benefit = SelectField("Uitkering", choices=choices(((b, FACT_LABELS[b]) for b in BENEFITS), "Kies een uitkering"),
                           validators=[DataRequired("Kies de uitkering.")])
 
 
@@ -219,7 +221,10 @@ class ListFilterForm(FlaskForm):
     status = SelectField("Status", choices=_choices(TRAJECTORY_STATES, "Alle"), validators=[Optional()])
     segment = SelectField("Segment", choices=_choices(SEGMENTS, "Alle"), validators=[Optional()])
     municipality = SelectField("Gemeente", coerce=optional_int, validators=[Optional()])
-    target_group = SelectField("Doelgroep", choices=_choices(TARGET_GROUPS, "Alle"), validators=[Optional()])
+    target_group = SelectField("Doelgroep (vandaag)", choices=choices(
+        ((g, FACT_LABELS[g]) for g in TARGET_GROUPS), "Alle"), validators=[Optional()])
+    benefit = SelectField("Uitkering (vandaag)", choices=choices(((b, FACT_LABELS[b]) for b in BENEFITS), "Alle"),
+                          validators=[Optional()])
     waiting = BooleanField("Wacht op mij")
     sort = SelectField("Sorteren op", choices=choices([("ref", "Trajectnummer"), ("start", "Startdatum"),
                                                        ("status", "Status"), ("municipality", "Gemeente")]),

@@ -9,7 +9,9 @@ from math import ceil
 from sqlalchemy import ColumnElement, Select, and_, case, exists, false, func, or_, select, union
 from sqlalchemy.orm import Session, aliased
 
+from .. import clock
 from ..access import scope_trajectories
+from ..clients.facts import clients_in_target_group, clients_with_benefit
 from ..models import Client, Contract, MilestoneClaim, Municipality, Provider, Trajectory, User
 
 SORTS = ("ref", "start", "status", "municipality")
@@ -21,7 +23,8 @@ class ListFilters:
     status: str | None = None
     segment: str | None = None
     municipality_id: int | None = None
-    target_group: str | None = None
+    target_group: str | None = None   # the client's target groups today (portal.clients.facts)
+    benefit: str | None = None        # the client's benefit today
     waiting: bool = False         # "wacht op mij": needs this user's action
     q: str | None = None          # trajectory ref, client ref or (part of) the client's last name
     sort: str = "ref"
@@ -99,8 +102,9 @@ def filtered(user: User, filters: ListFilters, query: Select) -> Select:
         query = query.where(Trajectory.municipality_id == filters.municipality_id)
     # Client conditions are id sets, so the page query never has to join the client table.
     if filters.target_group:
-        query = query.where(Trajectory.client_id.in_(select(Client.id).where(
-            Client.target_group == filters.target_group)))
+        query = query.where(Trajectory.client_id.in_(clients_in_target_group(filters.target_group, clock.today())))
+    if filters.benefit:
+        query = query.where(Trajectory.client_id.in_(clients_with_benefit(filters.benefit, clock.today())))
     if filters.waiting:
         query = query.where(waiting_condition(user))
     q = (filters.q or "").strip()

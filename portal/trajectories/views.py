@@ -58,6 +58,7 @@ def _no_store(response: Response) -> Response:
 def _filters_from(form: ListFilterForm) -> ListFilters:
     return ListFilters(status=form.status.data or None, segment=form.segment.data or None,
                        municipality_id=form.municipality.data or None, target_group=form.target_group.data or None,
+                       benefit=form.benefit.data or None,
                        waiting=bool(form.waiting.data), q=(form.q.data or "").strip() or None,
                        sort=form.sort.data or "ref", descending=form.direction.data == "desc")
 
