@@ -14,6 +14,7 @@ from .bsn import is_valid_bsn
 from .glossary import END_REASONS, MILESTONE_TYPES, REVIEWS, SCENARIO_FORMAT, SEGMENTS
 from .model import (
     Client,
+    ClientFact,
     Consortium,
     Contract,
     FundingShare,
@@ -48,7 +49,10 @@ NORM_OPTIONAL = ("excluded_end_reasons",)
 STAFFEL_REQUIRED = ("min_ratio", "pay")
 FUNDING_REQUIRED = ("source", "share")
 CLIENT_REQUIRED = ("ref", "bsn")
-CLIENT_OPTIONAL = ("municipality", "target_group", "benefit")
+CLIENT_OPTIONAL = ("municipality", "target_group", "benefit", "facts")
+CLIENT_FACT_REQUIRED = ("kind", "value", "valid_from")
+CLIENT_FACT_OPTIONAL = ("member",)
+CLIENT_FACT_KINDS = ("target_group", "benefit", "profile", "language_level")
 TRAJECTORY_REQUIRED = ("ref", "contract", "municipality", "start")
 TRAJECTORY_OPTIONAL = ("client", "end", "end_reason")
 MILESTONE_REQUIRED = ("ref", "trajectory", "type", "date", "submitted")
@@ -365,7 +369,29 @@ class _ScenarioParser(Reader):
             municipality=self.reference(obj, "municipality", path, self.municipalities, "municipality"),
             target_group=self.string(obj, "target_group", path),
             benefit=self.string(obj, "benefit", path),
+            facts=self.client_facts(obj, path),
         )
+
+    def client_facts(self, obj: dict, path: str) -> tuple[ClientFact, ...] | None:
+        raw = self.array(obj, "facts", path)
+        if raw is None:
+            return None
+        facts = []
+        for k, raw_fact in enumerate(raw):
+            fact_path = join(join(path, "facts"), k)
+            fact = self.object(raw_fact, fact_path, CLIENT_FACT_REQUIRED, CLIENT_FACT_OPTIONAL)
+            if fact is None:
+                continue
+            kind = self.string(fact, "kind", fact_path)
+            if kind is not None and kind not in CLIENT_FACT_KINDS:
+                self.problem(join(fact_path, "kind"), f"unknown fact kind {kind!r} (one of {', '.join(CLIENT_FACT_KINDS)})")
+            member = self.boolean(fact, "member", fact_path)
+            if member is False and kind != "target_group":
+                self.problem(join(fact_path, "member"), "only a target group can be left (member: false)")
+            facts.append(ClientFact(kind=kind, value=self.identifier(fact, "value", fact_path),
+                                    valid_from=self.date(fact, "valid_from", fact_path),
+                                    member=True if member is None else member))
+        return tuple(facts)
 
     def trajectory_list(self, items: list) -> list[Trajectory]:
         # The fast path below builds a trajectory when every check passes at once;
@@ -512,7 +538,10 @@ def dump_scenario(scenario: Scenario) -> dict[str, Any]:
     if scenario.clients is not None:
         document["clients"] = [
             _optional({"ref": c.ref, "bsn": c.bsn, "municipality": c.municipality,
-                       "target_group": c.target_group, "benefit": c.benefit})
+                       "target_group": c.target_group, "benefit": c.benefit,
+                       "facts": None if c.facts is None else [
+                           {"kind": x.kind, "value": x.value, "valid_from": x.valid_from.isoformat(),
+                            **({} if x.member else {"member": False})} for x in c.facts]})
             for c in scenario.clients
         ]
     document["trajectories"] = [
