@@ -68,7 +68,7 @@ def record_measurement(session: Session, actor: User, trajectory: Trajectory, *,
         raise FactRefused("Alleen het re-integratiebedrijf of de klantmanager van dit traject meet de trede.")
     if trajectory.status not in MEASURABLE_STATES:
         raise FactRefused(f"Dit traject is {label(trajectory.status).lower()}: er kan geen meting op de "
-                          "participatieladder meer worden vastgelegd.", "rung")
+                          "participatieladder meer worden vastgelegd.")
     rung = check_rung(rung)
     if measured_on is None:
         raise FactRefused("Datum meting: vul een datum in.", "measured_on")
