@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, aliased
 
 from .. import clock
 from ..access import scope_trajectories
-from ..clients.facts import clients_in_target_group, clients_with_benefit
+from ..clients.facts import clients_in_target_group, clients_with_benefit, target_groups_on
 from ..models import Client, Contract, MilestoneClaim, Municipality, Provider, Trajectory, User
 
 SORTS = ("ref", "start", "status", "municipality")
@@ -45,10 +45,12 @@ class ListRow:
     municipality: str
     client_ref: str | None
     client_name: str | None
-    target_group: str | None
+    target_group: str | None     # as given at registration
+    client_id: int | None
     contract_code: str
     provider_name: str
     waiting: bool
+    target_groups: frozenset[str] = frozenset()  # the client's target groups today (portal.clients.facts)
 
 
 @dataclass(frozen=True)
@@ -152,7 +154,7 @@ def rows_query(user: User, filters: ListFilters, *, offset: int | None = None, l
     query = (select(Trajectory.id, Trajectory.ref, Trajectory.status, Trajectory.plan_status, Trajectory.segment,
                     Trajectory.referred_on, Trajectory.start, Trajectory.end, Trajectory.end_reason,
                     Municipality.name.label("municipality"), Client.ref.label("client_ref"),
-                    Client.last_name.label("client_name"), Client.target_group,
+                    Client.last_name.label("client_name"), Client.target_group, Trajectory.client_id,
                     Contract.code.label("contract_code"), Provider.name.label("provider_name"), waiting)
              .select_from(page)
              .join(Trajectory, Trajectory.id == page.c.id)
@@ -174,5 +176,7 @@ def list_trajectories(session: Session, user: User, filters: ListFilters, *, pag
     total = count_trajectories(session, user, filters)
     pages = max(1, ceil(total / size))
     number = min(max(1, page), pages)
-    result = session.execute(rows_query(user, filters, offset=(number - 1) * size, limit=size))
-    return ListPage([ListRow(**row._mapping) for row in result], total, number, size, filters)
+    rows = session.execute(rows_query(user, filters, offset=(number - 1) * size, limit=size)).all()
+    groups = target_groups_on(session, [r.client_id for r in rows if r.client_id is not None], clock.today())
+    return ListPage([ListRow(**row._mapping, target_groups=groups.get(row.client_id, frozenset())) for row in rows],
+                    total, number, size, filters)
