@@ -91,7 +91,7 @@ def _exit(rng, trajectory: Trajectory) -> str | None:
         return None
     if trajectory.end_reason == "work":
         return "in_work"
-    return rng.choice(["job_seeking", "job_seeking", "in_education", "none"])
+    return rng.choice(["job_seeking", "job_seeking", "in_education", "other"])
 
 
 def _ladder(session, rng, trajectory: Trajectory, claims: list[MilestoneClaim], klantmanager: User, today) -> None:

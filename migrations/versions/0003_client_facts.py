@@ -101,7 +101,7 @@ def upgrade() -> None:
     sa.Column('exit_result', sa.String(length=20), nullable=True),
     sa.Column('recorded_at', portal.models.types.UTCDateTime(), nullable=False),
     sa.Column('recorded_by_id', sa.Integer(), nullable=True),
-    sa.CheckConstraint("exit_result IS NULL OR (exit_result IN ('in_work', 'in_education', 'job_seeking', 'none'))", name=op.f('ck_esf_participant_exit_result')),
+    sa.CheckConstraint("exit_result IS NULL OR (exit_result IN ('in_work', 'in_education', 'job_seeking', 'other'))", name=op.f('ck_esf_participant_exit_result')),
     sa.CheckConstraint("gender IN ('man', 'vrouw', 'x')", name=op.f('ck_esf_participant_gender')),
     sa.CheckConstraint("isced IN ('0', '1', '2', '3', '4', '5', '6', '7', '8')", name=op.f('ck_esf_participant_isced')),
     sa.CheckConstraint("labour_status IN ('unemployed', 'long_term_unemployed', 'inactive')", name=op.f('ck_esf_participant_labour_status')),

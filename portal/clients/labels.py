@@ -29,6 +29,7 @@ FACT_LABELS = {
     "man": "Man", "vrouw": "Vrouw", "x": "X (anders / onbekend)",
     "unemployed": "Werkloos", "long_term_unemployed": "Langdurig werkloos", "inactive": "Inactief",
     "in_work": "Aan het werk", "in_education": "In onderwijs of opleiding", "job_seeking": "Werkzoekend",
+    "other": "Anders of onbekend",
     "under_30": "Jonger dan 30", "30_54": "30 tot en met 54", "55_plus": "55 of ouder",
 }
 ISCED_LABELS = {

@@ -47,6 +47,11 @@ def check_rung(rung) -> int:
     return rung
 
 
+def proposed_measurements():
+    """Return a subquery of the trajectory ids with a measurement waiting for the klantmanager."""
+    return select(LadderMeasurement.trajectory_id).where(LadderMeasurement.status == "proposed")
+
+
 def intake_measurement(session: Session, trajectory_id: int) -> LadderMeasurement | None:
     return session.scalar(select(LadderMeasurement).where(LadderMeasurement.trajectory_id == trajectory_id,
                                                           LadderMeasurement.at_intake,

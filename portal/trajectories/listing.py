@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, aliased
 
 from .. import clock
 from ..access import scope_trajectories
+from ..clients.ladder import proposed_measurements
 from ..clients.facts import clients_in_target_group, clients_with_benefit, target_groups_on
 from ..models import Client, Contract, MilestoneClaim, Municipality, Provider, Trajectory, User
 
@@ -89,7 +90,9 @@ def waiting_condition(user: User, *, per_row: bool = False) -> ColumnElement[boo
                    and_(Trajectory.plan_status == "returned", Trajectory.status.in_(("accepted", "active"))),
                    rejected)
     if user.has_role("klantmanager"):
-        return and_(Trajectory.plan_status == "submitted", Trajectory.status.in_(("accepted", "active")))
+        # A submitted plan, or a ladder measurement the bureau proposed (issue 9).
+        return or_(and_(Trajectory.plan_status == "submitted", Trajectory.status.in_(("accepted", "active"))),
+                   Trajectory.id.in_(proposed_measurements()))
     return false()
 
 

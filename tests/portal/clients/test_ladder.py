@@ -141,3 +141,14 @@ def test_only_the_klantmanager_confirms_and_only_once(db, tw, contract):
         ladder.decide(db, tw.klantmanager, trajectory, proposal, "confirm")
     with pytest.raises(FactRefused, match="Alleen het re-integratiebedrijf of de klantmanager"):
         ladder.record_measurement(db, tw.other_bureau, trajectory, rung=3, measured_on=date(2026, 5, 1), today=TODAY)
+
+
+def test_a_proposed_measurement_waits_for_the_klantmanager_in_the_list(db, tw, contract):
+    from portal.trajectories.listing import ListFilters, list_trajectories
+    trajectory = started(db, tw, contract)
+    waiting = lambda: [r.ref for r in list_trajectories(db, tw.klantmanager, ListFilters(waiting=True)).rows]  # noqa
+    assert trajectory.ref not in waiting()
+    proposal = ladder.record_measurement(db, tw.bureau, trajectory, rung=3, measured_on=date(2026, 5, 1), today=TODAY)
+    assert trajectory.ref in waiting()
+    ladder.decide(db, tw.klantmanager, trajectory, proposal, "confirm")
+    assert trajectory.ref not in waiting()
