@@ -6,7 +6,7 @@ Every function takes many clients at once and runs one query per 5,000 of them.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -108,6 +108,21 @@ def facts_on(session: Session, dates: Mapping[int, date]) -> dict[int, FactsOn]:
     return result
 
 
+def facts_at(session: Session, items: Iterable[tuple[Hashable, int, date]]) -> dict[Hashable, FactsOn]:
+    """Return the facts per key for (key, client_id, date) items, e.g. (trajectory_id, client_id, start): one query.
+
+    Use it when one client has several trajectories with different dates.
+    """
+    items = list(items)
+    histories = load_histories(session, (client_id for _key, client_id, _on in items))
+    result = {}
+    for key, client_id, on in items:
+        h = histories[client_id]
+        result[key] = FactsOn(h.target_groups_on(on), h.benefit_on(on), h.value_on("profile", on),
+                              h.value_on("language_level", on))
+    return result
+
+
 def clients_in_target_group(target_group: str, on: date):
     """Return a subquery of the client ids in a target group on a date (for filters inside a larger query)."""
     ranked = (select(ClientFact.client_id, ClientFact.member,
@@ -130,4 +145,4 @@ def clients_with_benefit(benefit: str, on: date):
 
 
 __all__ = ["ClientHistory", "FactsOn", "UNDATED", "benefit_on", "clients_in_target_group", "clients_with_benefit",
-           "facts_on", "load_histories", "target_groups_on"]
+           "facts_at", "facts_on", "load_histories", "target_groups_on"]

@@ -20,7 +20,10 @@ def record_referral_facts(session: Session, actor: User, client: Client, traject
     today = today or clock.today()
     on = min(trajectory.referred_on, today)
     if profile:
-        record_fact(session, actor, client, kind="profile", value=profile, valid_from=on, today=today)
+        try:
+            record_fact(session, actor, client, kind="profile", value=profile, valid_from=on, today=today)
+        except FactRefused as error:
+            raise FactRefused(str(error), "profile") from None
     if ladder_rung:
         try:
             ladder.record_measurement(session, actor, trajectory, rung=ladder_rung, measured_on=on, at_intake=True,

@@ -89,3 +89,11 @@ def test_only_the_klantmanager_of_the_clients_municipality_records(db, tw, clien
     for actor in (tw.other_klantmanager, tw.bureau):
         with pytest.raises(FactRefused, match="Alleen een klantmanager"):
             record_fact(db, actor, client, kind="benefit", value="ww", valid_from=date(2026, 2, 1), today=TODAY)
+
+
+def test_facts_at_gives_each_trajectory_the_facts_on_its_own_date(db, tw, client):
+    from portal.clients.facts import facts_at
+    record_fact(db, tw.klantmanager, client, kind="benefit", value="none", valid_from=date(2026, 9, 1), today=TODAY)
+    facts = facts_at(db, [("T1", client.id, date(2026, 2, 1)), ("T2", client.id, date(2026, 10, 1))])
+    assert (facts["T1"].benefit, facts["T2"].benefit) == ("participatiewet", "none")
+    assert facts_at(db, []) == {}
