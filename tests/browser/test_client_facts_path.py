@@ -135,3 +135,56 @@ def test_ladder_step_from_referral_to_approval(page, live_server):
     expect(page.get_by_role("link", name="vrijwilligerswerk.pdf")).to_be_visible()
     submit(page, "Goedkeuren")
     expect(page.get_by_role("status")).to_contain_text(f"Declaratie {claim_ref} is goedgekeurd.")
+
+
+def _demo_ids(live_server) -> dict:
+    """A demo trajectory of Werkkracht in Alkmaar with a placement, and a contract."""
+    from sqlalchemy import select
+
+    from portal.db import get_session
+    from portal.models import Contract, Municipality, Placement, Trajectory
+    with live_server.app.app_context():
+        session = get_session()
+        row = session.execute(
+            select(Trajectory.id, Trajectory.client_id, Placement.id, Trajectory.contract_id)
+            .join(Placement, Placement.trajectory_id == Trajectory.id)
+            .join(Contract, Contract.id == Trajectory.contract_id)
+            .join(Municipality, Municipality.id == Trajectory.municipality_id)
+            .where(Contract.code == "NK-DB-2025-WKN", Municipality.cbs_code == "0361")
+            .order_by(Trajectory.id)).first()
+        return {"trajectory": row[0], "client": row[1], "placement": row[2], "contract": row[3]}
+
+
+def test_the_client_fact_pages_are_accessible_also_with_errors(page, live_server):
+    ids = _demo_ids(live_server)
+    login(page, KLANTMANAGER)
+    page.goto(f"/clienten/{ids['client']}/feiten")
+    assert_accessible(page)
+    page.get_by_label("Soort gegeven").select_option(label="Uitkering")
+    page.get_by_label("Waarde").select_option(label="Doelgroep: Statushouder")
+    page.get_by_label("Geldig vanaf").fill("2026-03-01")
+    submit(page, "Vastleggen")
+    expect(page.locator("#value-error")).to_contain_text("Uitkering: ‘statushouder’ is geen bekende waarde")
+    page.get_by_label("Waarde").select_option(label="Uitkering: WW")
+    submit(page, "Vastleggen", "**/feiten")
+    expect(page.get_by_role("status")).to_contain_text("Het gegeven is vastgelegd.")
+    page.goto(f"/trajecten/{ids['trajectory']}/esf")
+    assert_accessible(page)
+    page.goto(f"/trajecten/{ids['trajectory']}/plaatsingen/{ids['placement']}/wijziging")
+    assert_accessible(page)
+    logout(page)
+
+    login(page, "bureau@werkkracht.example")
+    page.goto(f"/trajecten/{ids['trajectory']}")
+    assert_accessible(page)
+    page.goto(f"/trajecten/{ids['trajectory']}/activering")
+    assert_accessible(page)
+    page.goto(f"/trajecten/{ids['trajectory']}/ladder")
+    assert_accessible(page)
+    logout(page)
+
+    login(page, "beheer@nk.example")
+    page.goto("/beheer/clientprofielen")
+    assert_accessible(page)
+    page.goto(f"/beheer/contracten/{ids['contract']}/duurzame-uitstroom")
+    assert_accessible(page)
