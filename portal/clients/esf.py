@@ -3,13 +3,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .. import clock
 from ..audit import record, snapshot
-from ..models import EsfParticipant, Trajectory, User
+from ..models import ActivationResult, Client, ClientProfile, EsfParticipant, Trajectory, User
 from ..models.client_enums import EXIT_RESULTS, GENDERS, ISCED_LEVELS, LABOUR_STATUSES
 from .errors import FactRefused
+from .facts import load_histories
 from .labels import age_band, fact_label, isced_label
 
 FIELDS = ("gender", "isced", "labour_status", "exit_result")
@@ -49,7 +51,6 @@ ESF_COLUMNS = ["Geslacht", "Leeftijd bij start", "Opleidingsniveau (ISCED)", "Ar
 
 def esf_columns() -> list:
     """The columns the report's trajectory query selects (it outer-joins EsfParticipant and Client)."""
-    from ..models import Client
     return [EsfParticipant.gender, EsfParticipant.isced, EsfParticipant.labour_status, EsfParticipant.exit_result,
             Client.birth_date]
 
@@ -64,10 +65,6 @@ class Person:
 
 def people(session: Session, rows, period_start=None, period_end=None) -> dict[int, Person]:
     """Per trajectory row: target groups and benefit on its start, profile, activation results (two queries)."""
-    from sqlalchemy import select
-
-    from ..models import ActivationResult, ClientProfile
-    from .facts import load_histories
     histories = load_histories(session, [r.client_id for r in rows if r.client_id is not None])
     activations: dict[int, list[str]] = {}
     ids = [r.id for r in rows]

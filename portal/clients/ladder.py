@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from .. import clock
 from ..audit import record, snapshot
@@ -163,7 +163,6 @@ def link_step(session: Session, claim_id: int, basis: StepBasis) -> Participatio
 
 def steps_for_claims(session: Session, claim_ids) -> dict[int, ParticipationStep]:
     """The measurements behind participation_step claims, for the reviewer (one query)."""
-    from sqlalchemy.orm import selectinload
     rows = session.scalars(select(ParticipationStep).where(ParticipationStep.claim_id.in_(list(claim_ids)))
                            .options(selectinload(ParticipationStep.intake), selectinload(ParticipationStep.reached)))
     return {s.claim_id: s for s in rows}
