@@ -52,8 +52,8 @@ class DurableCheck:
 
 def terms_of(session: Session, contract: Contract) -> Terms:
     row = session.get(DurableOutflowTerms, contract.id)
-    # Without a row the benefit must end fully: that is what durable outflow means unless the contract says otherwise.
-    return Terms(contract.sustained_after_months, True if row is None else row.benefit_must_end)
+    # Without a row only the months count, as before issue 9; the admin sets the benefit condition per contract.
+    return Terms(contract.sustained_after_months, False if row is None else row.benefit_must_end)
 
 
 def set_terms(session: Session, actor: User, contract: Contract, *, months, benefit_must_end: bool) -> Terms:

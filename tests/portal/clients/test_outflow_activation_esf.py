@@ -49,15 +49,16 @@ def test_sustained_placement_only_when_the_conditions_hold_and_the_reviewer_sees
     placement = place(db, tw, trajectory, evidence_dir)
     claim = claim_sustained(db, tw, trajectory, placement, evidence_dir)
     check = review_panel(db, claim).durable
-    assert check.holds and check.durable_from == date(2026, 9, 1) and len(check.conditions) == 3
+    assert check.holds and check.durable_from == date(2026, 9, 1) and len(check.conditions) == 2
 
 
 def test_a_partial_benefit_end_breaks_durability_when_the_contract_asks_a_full_end(db, tw, trajectory, evidence_dir):
     placement = place(db, tw, trajectory, evidence_dir, benefit_ends="partly")
+    admin = f.create_user(db, "admin")
+    outflow.set_terms(db, admin, tw.contract, months=6, benefit_must_end=True)
     with pytest.raises(ClaimRefused, match="uitkering moet volledig stoppen") as refused:
         claim_sustained(db, tw, trajectory, placement, evidence_dir)
     assert refused.value.field == "placement_id"
-    admin = f.create_user(db, "admin")
     outflow.set_terms(db, admin, tw.contract, months=6, benefit_must_end=False)
     assert claim_sustained(db, tw, trajectory, placement, evidence_dir).type == "sustained_placement"
 
