@@ -87,6 +87,8 @@ def _register_blueprints(app: Flask) -> None:
     from .contracts.views import bp as contracts_bp; app.register_blueprint(contracts_bp)  # noqa: E702
     from .auditing.views import bp as auditing_bp
     app.register_blueprint(auditing_bp)
+    from .clients.views import bp as clients_bp
+    app.register_blueprint(clients_bp)
 
 
 ERROR_PAGES = {

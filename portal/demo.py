@@ -26,6 +26,7 @@ from .evidence.storage import Upload, attach_evidence, check_upload
 from .formatting import label
 from .models import (Consortium, Contract, ExcludedEndReason, FundingShare, MilestoneClaim, Municipality,
                      MunicipalityCap, Placement, Provider, Review, StaffelStep, Tranche, Trajectory)
+from .demo_clients import add_client_facts
 from .trajectories.clients import register_client
 
 DEMO_PASSWORD = "demo-wachtwoord"
@@ -96,7 +97,7 @@ EMPLOYERS = [("Bakkerij Het Zuiden", "34123456"), ("Zorggroep Noorderkwartier", 
              ("Installatiebedrijf Alkmaar", "37011223"), ("Tuincentrum De Kwakel", "36054321"),
              ("Logistiek Centrum Heerhugowaard", "37065432"), ("Supermarkt De Noord", "37123987")]
 TARGET_GROUPS = ["statushouder", "50plus", "jongere", "arbeidsbeperking", "overig", "overig"]
-BENEFITS = ["participatiewet"] * 6 + ["anw", "nug"]
+BENEFITS = ["participatiewet"] * 6 + ["anw", "none"]  # "none": a niet-uitkeringsgerechtigde (nug)
 
 
 def demo_bsn(rng: random.Random) -> str:
@@ -156,6 +157,7 @@ def build_demo(session: Session) -> dict:
             _trajectory(session, rng, contract, municipalities, next(counter), claim_counter, logins)
     session.flush()
     from .demo_contract_terms import build_contract_terms_demo; build_contract_terms_demo(session, logins)  # noqa: E702
+    add_client_facts(session, DEMO_TODAY, logins)
     return logins
 
 

@@ -51,6 +51,18 @@ class Client:
     municipality: str | None = None
     target_group: str | None = None
     benefit: str | None = None
+    # Dated client facts (optional; the engine does not use them, the portal stores them).
+    facts: tuple[ClientFact, ...] | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ClientFact:
+    """A client fact from a date on: a target group (member false: left it), benefit, profile or language level."""
+
+    kind: str
+    value: str
+    valid_from: date
+    member: bool = True
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -13,7 +13,7 @@ from .contract_reader import CANONICAL_END_REASONS as _CANONICAL_END_REASONS
 from .contract_reader import CANONICAL_TYPES as _CANONICAL_TYPES
 from .contract_reader import ContractReader
 from .glossary import DECISIONS, END_REASONS, MILESTONE_TYPES, REVIEWS, SCENARIO_FORMAT, Decision
-from .model import Client, Consortium, Milestone, Municipality, Provider, ReviewDecision, Scenario, Trajectory
+from .model import Client, ClientFact, Consortium, Milestone, Municipality, Provider, ReviewDecision, Scenario, Trajectory
 from .validation import ScenarioError, describe, join
 
 TOP_REQUIRED = ("format", "as_of", "consortium", "municipalities", "providers", "contracts", "trajectories",
@@ -25,7 +25,10 @@ MUNICIPALITY_REQUIRED = ("code", "name")
 PROVIDER_REQUIRED = ("code", "name")
 PROVIDER_OPTIONAL = ("kvk", "vat_id", "iban")
 CLIENT_REQUIRED = ("ref", "bsn")
-CLIENT_OPTIONAL = ("municipality", "target_group", "benefit")
+CLIENT_OPTIONAL = ("municipality", "target_group", "benefit", "facts")
+CLIENT_FACT_REQUIRED = ("kind", "value", "valid_from")
+CLIENT_FACT_OPTIONAL = ("member",)
+CLIENT_FACT_KINDS = ("target_group", "benefit", "profile", "language_level")
 TRAJECTORY_REQUIRED = ("ref", "contract", "municipality", "start")
 TRAJECTORY_OPTIONAL = ("client", "end", "end_reason")
 MILESTONE_REQUIRED = ("ref", "trajectory", "type", "date", "submitted")
@@ -180,8 +183,30 @@ class _ScenarioParser(ContractReader):
             municipality=self.reference(obj, "municipality", path, self.municipalities, "municipality"),
             target_group=self.string(obj, "target_group", path),
             benefit=self.string(obj, "benefit", path),
+            facts=self.client_facts(obj, path),
         )
 
+
+    def client_facts(self, obj: dict, path: str) -> tuple[ClientFact, ...] | None:
+        raw = self.array(obj, "facts", path)
+        if raw is None:
+            return None
+        facts = []
+        for k, raw_fact in enumerate(raw):
+            fact_path = join(join(path, "facts"), k)
+            fact = self.object(raw_fact, fact_path, CLIENT_FACT_REQUIRED, CLIENT_FACT_OPTIONAL)
+            if fact is None:
+                continue
+            kind = self.string(fact, "kind", fact_path)
+            if kind is not None and kind not in CLIENT_FACT_KINDS:
+                self.problem(join(fact_path, "kind"), f"unknown fact kind {kind!r} (one of {', '.join(CLIENT_FACT_KINDS)})")
+            member = self.boolean(fact, "member", fact_path)
+            if member is False and kind != "target_group":
+                self.problem(join(fact_path, "member"), "only a target group can be left (member: false)")
+            facts.append(ClientFact(kind=kind, value=self.identifier(fact, "value", fact_path),
+                                    valid_from=self.date(fact, "valid_from", fact_path),
+                                    member=True if member is None else member))
+        return tuple(facts)
     def trajectory_list(self, items: list) -> list[Trajectory]:
         # The fast path below builds a trajectory when every check passes at once;
         # anything off goes to `trajectory`, which names each problem. Scenarios have

@@ -29,7 +29,10 @@ def dump_scenario(scenario: Scenario) -> dict[str, Any]:
     if scenario.clients is not None:
         document["clients"] = [
             _optional({"ref": c.ref, "bsn": c.bsn, "municipality": c.municipality,
-                       "target_group": c.target_group, "benefit": c.benefit})
+                       "target_group": c.target_group, "benefit": c.benefit,
+                       "facts": None if c.facts is None else [
+                           {"kind": x.kind, "value": x.value, "valid_from": x.valid_from.isoformat(),
+                            **({} if x.member else {"member": False})} for x in c.facts]})
             for c in scenario.clients
         ]
     document["trajectories"] = [

@@ -16,6 +16,7 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from .. import models as m
+from ..clients import esf as client_esf
 from ..formatting import label
 
 ZERO = Decimal("0.00")
@@ -110,7 +111,7 @@ def run_filename(contract_code: str, run: m.SettlementRun) -> str:
 # ---------------------------------------------------------------- the ESF participant report
 
 ESF_HEADER = ["Cliënt (referentie)", "Traject", "Gemeente (CBS)", "Gemeente", "Segment", "Doelgroep", "Uitkering",
-              "Start", "Einde", "Reden einde", "Behaalde resultaten"]
+              "Start", "Einde", "Reden einde", "Behaalde resultaten", *client_esf.ESF_COLUMNS]
 
 
 def esf_rows(session: Session, contract: m.Contract, *, period_start: date | None = None,
@@ -118,15 +119,16 @@ def esf_rows(session: Session, contract: m.Contract, *, period_start: date | Non
     """Yield one row per started trajectory of the contract (running in the period, if one is given).
 
     With a period, the results are the approved milestones dated in it and the amounts are
-    those of documents issued in it; without one, everything up to now. Three queries in all.
+    those of documents issued in it; without one, everything up to now. Seven queries in all.
     """
     trajectories = select(
         m.Trajectory.id, m.Trajectory.ref, m.Trajectory.segment, m.Trajectory.start, m.Trajectory.end,
         m.Trajectory.end_reason, m.Municipality.cbs_code, m.Municipality.name.label("municipality"),
-        m.Client.ref.label("client_ref"), m.Client.target_group, m.Client.benefit,
+        m.Client.ref.label("client_ref"), m.Client.target_group, m.Client.benefit, m.Trajectory.client_id,
+        *client_esf.esf_columns(),
     ).join(m.Municipality, m.Municipality.id == m.Trajectory.municipality_id).outerjoin(
         m.Client, m.Client.id == m.Trajectory.client_id,
-    ).where(m.Trajectory.contract_id == contract.id, m.Trajectory.start.is_not(None))
+    ).outerjoin(m.EsfParticipant, m.EsfParticipant.trajectory_id == m.Trajectory.id).where(m.Trajectory.contract_id == contract.id, m.Trajectory.start.is_not(None))
     if period_end is not None:
         trajectories = trajectories.where(m.Trajectory.start <= period_end)
     if period_start is not None:
@@ -156,11 +158,17 @@ def esf_rows(session: Session, contract: m.Contract, *, period_start: date | Non
     sources = _plus(funding_sources(session, contract.id),
                     (source for per_source in invoiced.values() for source in per_source))
     yield ESF_HEADER + [f"Gefactureerd {source}" for source in sources] + ["Gefactureerd totaal"]
-    for row in session.execute(trajectories.order_by(m.Trajectory.ref)):
+    rows = session.execute(trajectories.order_by(m.Trajectory.ref)).all()
+    # The client's target groups and benefit on the trajectory's start, and its activation results: two queries.
+    people = client_esf.people(session, rows, period_start, period_end)
+    for row in rows:
         reached = ", ".join(f"{label(type_)} ({day:%d-%m-%Y})" for type_, day in results.get(row.id, ()))
         per_source = invoiced.get(row.ref, {})
-        yield [row.client_ref, row.ref, row.cbs_code, row.municipality, label(row.segment), label(row.target_group),
-               label(row.benefit), row.start, row.end, label(row.end_reason), reached,
+        person = people.get(row.id)
+        yield [row.client_ref, row.ref, row.cbs_code, row.municipality, label(row.segment),
+               person.target_groups if person else label(row.target_group),
+               person.benefit if person else label(row.benefit), row.start, row.end, label(row.end_reason), reached,
+               *client_esf.esf_cells(row, person),
                *[per_source.get(source, ZERO) for source in sources], totals.get(row.ref, ZERO)]
 
 

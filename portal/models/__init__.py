@@ -2,6 +2,8 @@
 from .account import ApiToken, AuditEvent, LoginAttempt, PasswordReset, RecoveryCode, RoleGrant, User
 from .auditing import AuditAnchor, AuditChainHead, AuditSample, AuditSampleItem
 from .base import Base
+from .client_facts import (ActivationResult, ClientFact, ClientProfile, DurableOutflowTerms, EsfParticipant,  # noqa: F401
+                           LadderMeasurement, ParticipationStep, PlacementChange)
 from .contract import Contract, ExcludedEndReason, FundingShare, MunicipalityCap, StaffelStep, Tranche
 from .contract_terms import ContractTermsVersion  # noqa: F401  (issue 10: contract amendments)
 from .finance import (CreditNoteCorrection, DocumentCounter, Invoice, InvoiceLine, Objection, Payment,

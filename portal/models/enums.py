@@ -12,8 +12,9 @@ END_REASONS = tuple(r.value for r in EndReason)
 
 ROLES = ("provider", "klantmanager", "reviewer", "finance", "admin", "auditor")
 
-TARGET_GROUPS = ("statushouder", "50plus", "jongere", "arbeidsbeperking", "overig")
-BENEFITS = ("participatiewet", "anw", "ioaw", "nug")
+# "overig" is the "other"; "nug" (niet-uitkeringsgerechtigd) is a target group, not a benefit (migration 0003).
+TARGET_GROUPS = ("statushouder", "50plus", "jongere", "arbeidsbeperking", "nug", "anw", "overig")
+BENEFITS = ("participatiewet", "ioaw", "ioaz", "anw", "ww", "wia", "wajong", "wao", "none")
 
 TRAJECTORY_STATES = ("referred", "declined", "accepted", "active", "ended")
 PLAN_STATES = ("none", "submitted", "approved", "returned")

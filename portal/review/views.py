@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from .. import clock
 from ..access import get_claim, requires_role
+from ..clients.panels import review_panel
 from ..db import get_session
 from ..models import MilestoneClaim, Review, User
 from .forms import ApproveForm, RejectForm, RevokeForm
@@ -111,7 +112,8 @@ def _render_claim(session: Session, claim: MilestoneClaim, **forms):
         actions=allowed_actions(claim.review), own_claim=claim.submitted_by_id == current_user.id,
         revoked=bool(history) and history[-1][0].decision == "revoked",
         reasons=REJECTION_REASONS, can_download="evidence.download" in current_app.view_functions,
-        trajectory_url=_trajectory_url(trajectory.id), filesize=filesize, back=_back_to_queue(), **forms)
+        trajectory_url=_trajectory_url(trajectory.id), filesize=filesize, back=_back_to_queue(),
+        client_facts=review_panel(session, claim), **forms)
 
 
 def _back_to_queue() -> str:

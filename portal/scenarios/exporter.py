@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from .. import models as m
 from ..audit import record
 from ..bsn_vault import decrypt_bsn
+from ..clients.scenario import exported_facts
 from ..finance.facts import load_facts
 
 
@@ -27,8 +28,10 @@ def export_scenario(session: Session, contract: m.Contract, as_of: date, *, with
         rows = session.execute(select(m.Client, m.Municipality.cbs_code)
                                .join(m.Municipality, m.Municipality.id == m.Client.municipality_id)
                                .where(m.Client.ref.in_(refs)).order_by(m.Client.ref)).all()
+        client_facts = exported_facts(session, [c.id for c, _ in rows])
         clients = tuple(settlement.Client(ref=c.ref, bsn=decrypt_bsn(c.bsn_encrypted), municipality=cbs,
-                                          target_group=c.target_group, benefit=c.benefit) for c, cbs in rows)
+                                          target_group=c.target_group, benefit=c.benefit, facts=client_facts[c.id])
+                        for c, cbs in rows)
         record(session, actor, "scenario.exported_with_bsn", "contract", contract.id, after={"clients": len(clients)})
     return settlement.Scenario(
         as_of=as_of,

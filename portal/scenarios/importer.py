@@ -18,6 +18,7 @@ from .. import clock
 from .. import models as m
 from ..audit import record
 from ..bsn_vault import bsn_hash
+from ..clients.scenario import fact_problems, store_facts
 from ..contracts.terms import record_first_version
 from ..models.enums import BENEFITS, TARGET_GROUPS
 from ..trajectories.clients import register_client
@@ -53,6 +54,8 @@ def import_scenario(session: Session, scenario: settlement.Scenario, actor: m.Us
                                       next(iter(municipalities.values())).id,
                                       target_group=c.target_group, benefit=c.benefit)
                for c in scenario.clients or ()}
+    for c in scenario.clients or ():
+        store_facts(session, clients[c.ref], c.facts, actor)
     trajectories = {}
     for t in scenario.trajectories:
         contract = contracts[t.contract]
@@ -116,6 +119,7 @@ def _check_conflicts(session: Session, scenario: settlement.Scenario) -> None:
         if c.benefit is not None and c.benefit not in BENEFITS:
             problems.append(settlement.Problem(f"clients[{i}].benefit",
                                                f"unknown benefit {c.benefit!r} (one of {', '.join(BENEFITS)})"))
+        problems += fact_problems(session, c.facts, f"clients[{i}].facts")
     segments = {c.code: c.segment for c in scenario.contracts}
     open_per_client: dict[tuple[str, str], str] = {}
     for i, t in enumerate(scenario.trajectories):

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from .. import clock
 from ..audit import record
+from ..clients import ladder, outflow
 from ..evidence.storage import CheckedFile, Upload, attach_evidence, check_upload
 from ..formatting import label, nl_date
 from ..identifiers import InvalidIdentifier, clean_kvk
@@ -89,10 +90,22 @@ def submit_claim(session: Session, actor: User, trajectory: Trajectory, *, type:
             raise ClaimRefused(f"Een plaatsing is duurzaam na {trajectory.contract.sustained_after_months} maanden: "
                                f"deze plaatsing (start {nl_date(placement.start_date)}) kan vanaf "
                                f"{nl_date(earliest)} worden gedeclareerd.", "happened")
+        durable = outflow.durable_check(session, trajectory, placement, happened)
+        if not durable.holds:
+            raise ClaimRefused(f"Geen duurzame uitstroom: {durable.failure}", "placement_id")
     else:
         placement = None
+    # A participation step rests on a confirmed measurement higher than the one at intake.
+    step = None
+    if type == "participation_step":
+        try:
+            step = ladder.step_basis(session, trajectory, happened)
+        except ladder.FactRefused as refused:
+            raise ClaimRefused(str(refused), refused.field) from None
     files = _check_evidence(uploads, evidence_kind)
     claim = _create_claim(session, actor, trajectory, type, happened, note, placement, today)
+    if step is not None:
+        ladder.link_step(session, claim.id, step)
     stored = [attach_evidence(session, actor, claim, f, kind=evidence_kind, evidence_dir=evidence_dir) for f in files]
     record(session, actor, "claim.submitted", "milestone_claim", claim.id, after=_claim_facts(claim, stored))
     return claim

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from .. import clock
 from ..audit import record
+from ..clients.service import initial_facts
 from ..bsn_vault import bsn_hash, decrypt_bsn, encrypt_bsn
 from ..identifiers import clean_bsn
 from ..models import Client, User
@@ -41,6 +42,7 @@ def register_client(session: Session, actor: User | None, *, bsn: str, municipal
     session.flush()
     if ref is None:
         client.ref = f"C{client.id:06d}"
+    initial_facts(session, client, target_group=target_group, benefit=benefit, actor=actor)
     record(session, actor, "client.registered", "client", client.id,
            after={"ref": client.ref, "municipality_id": municipality_id, "target_group": target_group,
                   "benefit": benefit, "bsn": client.masked_bsn})

@@ -13,6 +13,8 @@ from wtforms.widgets import DateInput, TextInput
 
 from ..formatting import label
 from ..identifiers import InvalidIdentifier, clean_bsn, clean_kvk
+from ..clients.labels import FACT_LABELS
+from ..models.client_enums import ISCED_LEVELS, LADDER_RUNGS
 from ..models.enums import (BENEFIT_ENDINGS, BENEFITS, CONTRACT_TYPES, END_REASONS, EVIDENCE_KINDS, SEGMENTS,
                             TARGET_GROUPS, TRAJECTORY_STATES)
 
@@ -128,9 +130,10 @@ class ClientForm(FlaskForm):
     last_name = StringField("Achternaam", validators=[DataRequired("Vul de achternaam in."),
                                                      Length(max=100, message="Achternaam: hoogstens 100 tekens.")])
     birth_date = NlDateField("Geboortedatum", validators=[_required("Vul de geboortedatum in.")])
-    target_group = SelectField("Doelgroep", choices=_choices(TARGET_GROUPS, "Kies een doelgroep"),
+    target_group = SelectField("Doelgroep", choices=choices(((g, FACT_LABELS[g]) for g in TARGET_GROUPS),
+                                                           "Kies een doelgroep"),
                                validators=[DataRequired("Kies een doelgroep.")])
-    benefit = SelectField("Uitkering", choices=_choices(BENEFITS, "Kies een uitkering"),
+    benefit = SelectField("Uitkering", choices=choices(((b, FACT_LABELS[b]) for b in BENEFITS), "Kies een uitkering"),
                           validators=[DataRequired("Kies de uitkering.")])
 
 
@@ -141,6 +144,17 @@ class ReferralForm(FlaskForm):
     note = TextAreaField("Toelichting voor het re-integratiebedrijf", validators=[Optional(), Length(
         max=2000, message="Toelichting: hoogstens 2000 tekens.")])
     confirm_over_volume = BooleanField("Ik weet dat het volume bereikt is en meld toch aan")
+    # Client facts recorded at referral (issue 9); portal.clients.referral checks them.
+    profile = SelectField("Cliëntprofiel", validators=[Optional()], validate_choice=False)
+    ladder_rung = SelectField("Trede op de participatieladder bij intake", validators=[Optional()],
+                              choices=choices([(str(r), f"{r} — {n}") for r, n in LADDER_RUNGS.items()], "Niet gemeten"))
+    gender = SelectField("Geslacht (ESF)", choices=choices([("man", "Man"), ("vrouw", "Vrouw"), ("x", "X")], "Kies"),
+                         validators=[Optional()])
+    isced = SelectField("Opleidingsniveau (ISCED, ESF)", choices=choices(((i, f"ISCED {i}") for i in ISCED_LEVELS), "Kies"),
+                        validators=[Optional()])
+    labour_status = SelectField("Arbeidsmarktstatus bij start (ESF)", validators=[Optional()],
+                                choices=choices([("unemployed", "Werkloos"), ("long_term_unemployed",
+                                                 "Langdurig werkloos"), ("inactive", "Inactief")], "Kies"))
 
 
 class AcceptForm(FlaskForm):
@@ -220,7 +234,10 @@ class ListFilterForm(FlaskForm):
     status = SelectField("Status", choices=_choices(TRAJECTORY_STATES, "Alle"), validators=[Optional()])
     segment = SelectField("Segment", choices=_choices(SEGMENTS, "Alle"), validators=[Optional()])
     municipality = SelectField("Gemeente", coerce=optional_int, validators=[Optional()])
-    target_group = SelectField("Doelgroep", choices=_choices(TARGET_GROUPS, "Alle"), validators=[Optional()])
+    target_group = SelectField("Doelgroep (vandaag)", choices=choices(
+        ((g, FACT_LABELS[g]) for g in TARGET_GROUPS), "Alle"), validators=[Optional()])
+    benefit = SelectField("Uitkering (vandaag)", choices=choices(((b, FACT_LABELS[b]) for b in BENEFITS), "Alle"),
+                          validators=[Optional()])
     waiting = BooleanField("Wacht op mij")
     sort = SelectField("Sorteren op", choices=choices([("ref", "Trajectnummer"), ("start", "Startdatum"),
                                                        ("status", "Status"), ("municipality", "Gemeente")]),

@@ -9,7 +9,10 @@ from math import ceil
 from sqlalchemy import ColumnElement, Select, and_, case, exists, false, func, or_, select, union
 from sqlalchemy.orm import Session, aliased
 
+from .. import clock
 from ..access import scope_trajectories
+from ..clients.ladder import proposed_measurements
+from ..clients.facts import clients_in_target_group, clients_with_benefit, target_groups_on
 from ..models import Client, Contract, MilestoneClaim, Municipality, Provider, Trajectory, User
 
 SORTS = ("ref", "start", "status", "municipality")
@@ -21,7 +24,8 @@ class ListFilters:
     status: str | None = None
     segment: str | None = None
     municipality_id: int | None = None
-    target_group: str | None = None
+    target_group: str | None = None   # the client's target groups today (portal.clients.facts)
+    benefit: str | None = None        # the client's benefit today
     waiting: bool = False         # "wacht op mij": needs this user's action
     q: str | None = None          # trajectory ref, client ref or (part of) the client's last name
     sort: str = "ref"
@@ -42,10 +46,12 @@ class ListRow:
     municipality: str
     client_ref: str | None
     client_name: str | None
-    target_group: str | None
+    target_group: str | None     # as given at registration
+    client_id: int | None
     contract_code: str
     provider_name: str
     waiting: bool
+    target_groups: frozenset[str] = frozenset()  # the client's target groups today (portal.clients.facts)
 
 
 @dataclass(frozen=True)
@@ -84,7 +90,9 @@ def waiting_condition(user: User, *, per_row: bool = False) -> ColumnElement[boo
                    and_(Trajectory.plan_status == "returned", Trajectory.status.in_(("accepted", "active"))),
                    rejected)
     if user.has_role("klantmanager"):
-        return and_(Trajectory.plan_status == "submitted", Trajectory.status.in_(("accepted", "active")))
+        # A submitted plan, or a ladder measurement the bureau proposed (issue 9).
+        return or_(and_(Trajectory.plan_status == "submitted", Trajectory.status.in_(("accepted", "active"))),
+                   Trajectory.id.in_(proposed_measurements()))
     return false()
 
 
@@ -99,8 +107,9 @@ def filtered(user: User, filters: ListFilters, query: Select) -> Select:
         query = query.where(Trajectory.municipality_id == filters.municipality_id)
     # Client conditions are id sets, so the page query never has to join the client table.
     if filters.target_group:
-        query = query.where(Trajectory.client_id.in_(select(Client.id).where(
-            Client.target_group == filters.target_group)))
+        query = query.where(Trajectory.client_id.in_(clients_in_target_group(filters.target_group, clock.today())))
+    if filters.benefit:
+        query = query.where(Trajectory.client_id.in_(clients_with_benefit(filters.benefit, clock.today())))
     if filters.waiting:
         query = query.where(waiting_condition(user))
     q = (filters.q or "").strip()
@@ -148,7 +157,7 @@ def rows_query(user: User, filters: ListFilters, *, offset: int | None = None, l
     query = (select(Trajectory.id, Trajectory.ref, Trajectory.status, Trajectory.plan_status, Trajectory.segment,
                     Trajectory.referred_on, Trajectory.start, Trajectory.end, Trajectory.end_reason,
                     Municipality.name.label("municipality"), Client.ref.label("client_ref"),
-                    Client.last_name.label("client_name"), Client.target_group,
+                    Client.last_name.label("client_name"), Client.target_group, Trajectory.client_id,
                     Contract.code.label("contract_code"), Provider.name.label("provider_name"), waiting)
              .select_from(page)
              .join(Trajectory, Trajectory.id == page.c.id)
@@ -170,5 +179,7 @@ def list_trajectories(session: Session, user: User, filters: ListFilters, *, pag
     total = count_trajectories(session, user, filters)
     pages = max(1, ceil(total / size))
     number = min(max(1, page), pages)
-    result = session.execute(rows_query(user, filters, offset=(number - 1) * size, limit=size))
-    return ListPage([ListRow(**row._mapping) for row in result], total, number, size, filters)
+    rows = session.execute(rows_query(user, filters, offset=(number - 1) * size, limit=size)).all()
+    groups = target_groups_on(session, [r.client_id for r in rows if r.client_id is not None], clock.today())
+    return ListPage([ListRow(**row._mapping, target_groups=groups.get(row.client_id, frozenset())) for row in rows],
+                    total, number, size, filters)

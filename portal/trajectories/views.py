@@ -20,6 +20,9 @@ from ..models import Client, Contract, MilestoneClaim, Municipality, Trajectory
 from . import service
 from .claims import PlacementFacts, claimable_types, register_placement, submit_claim
 from .clients import ClientExists, find_client_by_bsn, register_client, reveal_bsn
+from ..clients.panels import trajectory_panel
+from ..clients.referral import record_referral_facts
+from ..clients.service import active_profiles
 from ..csv_export import csv_lines
 from .export import export_rows
 from .forms import (AcceptForm, BsnSearchForm, ClaimForm, ClientForm, DeclineForm, EndForm, ListFilterForm,
@@ -55,6 +58,7 @@ def _no_store(response: Response) -> Response:
 def _filters_from(form: ListFilterForm) -> ListFilters:
     return ListFilters(status=form.status.data or None, segment=form.segment.data or None,
                        municipality_id=form.municipality.data or None, target_group=form.target_group.data or None,
+                       benefit=form.benefit.data or None,
                        waiting=bool(form.waiting.data), q=(form.q.data or "").strip() or None,
                        sort=form.sort.data or "ref", descending=form.direction.data == "desc")
 
@@ -134,7 +138,8 @@ def _render_trajectory(trajectory: Trajectory, status: int = 200, problem: str |
                            steps=next_steps(trajectory, claims, today), today=today, is_bureau=is_bureau,
                            is_klantmanager=is_klantmanager, allowed=allowed, plan_allowed=plan_allowed,
                            can_claim=is_bureau and trajectory.status in ("accepted", "active", "ended"),
-                           problem=problem, **forms)
+                           problem=problem, client_panel=trajectory_panel(session, current_user, trajectory, today),
+                           **forms)
     return html, status
 
 
@@ -385,6 +390,7 @@ def refer(client_id: int):
     client = get_client(session, current_user, client_id)
     today = clock.today()
     form = ReferralForm()
+    form.profile.choices = choices(((p.code, p.name) for p in active_profiles(session)), "Geen profiel")
     contracts = referable_contracts(session, client.municipality_id)
     form.contract_id.choices = choices(
         ((c.id, f"{label(c.segment)} — {c.provider.name} ({c.code}, {c.start:%d-%m-%Y} t/m {c.end:%d-%m-%Y})")
@@ -400,6 +406,9 @@ def refer(client_id: int):
                 trajectory = refer_client(session, current_user, client, contract,
                                           referred_on=form.referred_on.data, note=form.note.data,
                                           confirm_over_volume=form.confirm_over_volume.data)
+                record_referral_facts(session, current_user, client, trajectory, profile=form.profile.data,
+                                      ladder_rung=form.ladder_rung.data, gender=form.gender.data,
+                                      isced=form.isced.data, labour_status=form.labour_status.data)
             except VolumeConfirmationNeeded as error:
                 session.rollback()
                 warnings = error.warnings
