@@ -30,7 +30,7 @@ STAFF = frozenset({"reviewer", "finance", "admin"})
 AUDITOR_READS = frozenset({
     "trajectories.show", "evidence.download", "admin.contract", "objections.queue", "objections.show",
     "finance.runs", "finance.run", "finance.run_export", "finance.invoices", "finance.invoice",
-    "finance.invoice_pdf", "finance.invoice_ubl",
+    "finance.invoice_pdf", "finance.invoice_ubl", "clients.ladder_page",
 })
 
 
