@@ -43,3 +43,5 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(import_scenario_command)
     app.cli.add_command(export_scenario_command)
     app.cli.add_command(settlement_cli)
+    from .results.cli import results_command
+    app.cli.add_command(results_command)
