@@ -63,6 +63,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(objections_bp)
     from .admin.views import bp as admin_bp
     app.register_blueprint(admin_bp)
+    from .results.views import bp as results_bp; app.register_blueprint(results_bp)  # noqa: E702
 
 
 def _register_error_pages(app: Flask) -> None:

@@ -1,6 +1,7 @@
 """The portal's data model; importing this module registers every table on Base.metadata."""
 from .account import ApiToken, AuditEvent, LoginAttempt, RoleGrant, User
 from .base import Base
+from .budget import MunicipalityBudget  # noqa: F401 (meten)
 from .contract import Contract, ExcludedEndReason, FundingShare, MunicipalityCap, StaffelStep, Tranche
 from .finance import (CreditNoteCorrection, DocumentCounter, Invoice, InvoiceLine, Objection, Payment,
                       SettlementLine, SettlementRun)
