@@ -18,7 +18,7 @@ def test_a_bureau_sees_its_own_cohorts_and_forecast_only(app, db, segment):
     client = app.test_client()
     login(client, segment.users["bureau_a"])
     page = client.get(f"/resultaten/mijn?peildatum={PEILDATUM}").get_data(as_text=True)
-    assert segment.contract_a.code in page and segment.contract_b.code not in page
+    assert f"{segment.contract_a.code} —" in page and f"{segment.contract_b.code} —" not in page
     assert segment.bureau_b.name not in page
     results = contract_results(db, segment.contract_a, AS_OF)
     cohort, forecast = results.cohort_pairs()[0]
@@ -126,3 +126,13 @@ def test_a_chart_is_the_same_svg_every_time_and_runs_no_script():
                       series=(Series("A", (Decimal("10"), None)),), unit="%", norm=Decimal("35"))
     svg = render_svg(chart)
     assert svg == render_svg(chart) and "<script" not in svg and 'id="chart-k"' in svg
+
+
+def test_the_start_page_summarises_the_open_cohorts_for_a_bureau(app, db, segment):
+    client = app.test_client()
+    login(client, segment.users["bureau_a"])
+    page = client.get("/start").get_data(as_text=True)
+    assert "Mijn resultaten tegen de norm" in page and segment.contract_a.code in page
+    assert f">{segment.contract_b.code}<" not in page and f">{segment.contract_a.code}<" in page
+    login(client, segment.users["reviewer"])
+    assert "Mijn resultaten tegen de norm" not in client.get("/start").get_data(as_text=True)
