@@ -153,6 +153,7 @@ def build_demo(session: Session) -> dict:
         for _ in range(plan.trajectories):
             _trajectory(session, rng, contract, municipalities, next(counter), claim_counter, logins)
     session.flush()
+    from .demo_results import add_results_demo; add_results_demo(session, DEMO_TODAY)  # noqa: E702 (meten)
     return logins
 
 
