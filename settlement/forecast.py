@@ -42,7 +42,7 @@ class Member:
     result: bool  # in the numerator
     awaiting_review: bool  # its counting norm claim still awaits review
     can_deliver: bool  # counted, no result (nor one awaiting review), not ended, window still open
-    window_end: date
+    window_end: date | None  # worked out only for those that may still deliver
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -72,13 +72,13 @@ def needed_results(cohort: Cohort) -> int:
 
 
 def cohort_members(result: ContractSettlement, trajectories: Iterable[Trajectory],
-                   milestones: Iterable[Milestone]) -> dict[str, Member]:
+                   milestones: Iterable[Milestone], terms: ContractTerms | None = None) -> dict[str, Member]:
     """Place every admitted trajectory in its cohort, checked against the engine's counts.
 
     Raises CohortMismatch when the counts differ from `result.cohorts`: a figure shown to
     a person must be the settlement's figure, or none at all.
     """
-    terms = ContractTerms(result.contract)
+    terms = terms or ContractTerms(result.contract)
     if terms.norm is None:
         return {}
     as_of = result.as_of
@@ -109,8 +109,10 @@ def cohort_members(result: ContractSettlement, trajectories: Iterable[Trajectory
         counts = counted and claim is not None and not claim[2] and claim[3]
         result_ = counts and claim[1] == APPROVED
         awaiting = counts and claim[1] != APPROVED
-        window_end = terms.window_end(t.start)
-        can_deliver = counted and not result_ and not awaiting and not ended and window_end >= as_of
+        can_deliver = counted and not result_ and not awaiting and not ended
+        # Month arithmetic is the slow part: only for those that may still deliver.
+        window_end = terms.window_end(t.start) if can_deliver else None
+        can_deliver = can_deliver and window_end >= as_of
         members[ref] = Member(ref, index, counted, result_, awaiting, can_deliver, window_end)
     _check(result.cohorts, members)
     return members
@@ -130,9 +132,10 @@ def _check(cohorts: tuple[Cohort, ...], members: Mapping[str, Member]) -> None:
             raise CohortMismatch(f"cohort {cohort.index}: members give {row}, the engine {engine}")
 
 
-def forecast_cohorts(result: ContractSettlement, members: Mapping[str, Member]) -> tuple[CohortForecast | None, ...]:
+def forecast_cohorts(result: ContractSettlement, members: Mapping[str, Member],
+                     terms: ContractTerms | None = None) -> tuple[CohortForecast | None, ...]:
     """Return a forecast per cohort of the result (None for a final cohort)."""
-    terms = ContractTerms(result.contract)
+    terms = terms or ContractTerms(result.contract)
     as_of = result.as_of
     at_norm = terms.pay_fraction(Fraction(1)) if terms.norm is not None else Decimal(1)
     pending_lines: dict[int, list[Decimal]] = {}

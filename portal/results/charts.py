@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from decimal import Decimal
 
 PALETTE = ("#00507a", "#b35900", "#1d6b2a", "#6b2d7a", "#7a4b00", "#4a4a4a")
@@ -43,8 +44,13 @@ class ChartData:
         return [(label, [s.values[i] for s in self.series]) for i, label in enumerate(self.labels)]
 
 
+@lru_cache(maxsize=256)
 def render_svg(chart: ChartData) -> str:
-    """Draw the chart as a standalone SVG document (no scripts, deterministic)."""
+    """Draw the chart as a standalone SVG document (no scripts, deterministic).
+
+    Cached by the chart's data (a frozen, hashable value): the same data is the same
+    drawing, so a cached SVG can never show other figures than the table beside it.
+    """
     import pygal
     from pygal.style import Style
 
@@ -55,7 +61,7 @@ def render_svg(chart: ChartData) -> str:
     kind = pygal.Line if chart.kind == "line" else pygal.Bar
     unit = chart.unit
     graph = kind(js=[], disable_xml_declaration=True, width=720, height=340, style=style, legend_at_bottom=True,
-                 legend_at_bottom_columns=3, show_legend=True, print_values=False, x_title=chart.x_title or None,
+                 legend_at_bottom_columns=2, show_legend=True, print_values=False, x_title=chart.x_title or None,
                  include_x_axis=True, truncate_legend=40, x_label_rotation=0 if len(chart.labels) < 7 else 30,
                  value_formatter=lambda v: _fmt(v, unit), allow_interruptions=True)
     graph.title = chart.title

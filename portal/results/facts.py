@@ -5,7 +5,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from .. import models as m
@@ -30,23 +30,19 @@ class TrajectoryRow:
     benefit: str
 
 
-def target_groups_for(session: Session, trajectory_ids: Iterable[int]) -> dict[int, tuple[str, str]]:
+def target_groups_for(session: Session, trajectory_ids: Select | Iterable[int]) -> dict[int, tuple[str, str]]:
     """Return trajectory id -> (target group, benefit) of its client.
 
     The one place that reads a client's target group: when target groups become dated,
-    only this function changes (to the group on the reference date).
+    only this function changes (to the group on the reference date). `trajectory_ids` is
+    a SELECT of ids (set-based, for many) or a few ids.
     """
-    ids = list(trajectory_ids)
-    found: dict[int, tuple[str, str]] = {}
-    # Chunked: PostgreSQL and SQLite both limit the parameters of one statement.
-    for offset in range(0, len(ids), 20_000):
-        chunk = ids[offset:offset + 20_000]
-        rows = session.execute(
-            select(m.Trajectory.id, m.Client.target_group, m.Client.benefit)
-            .join(m.Client, m.Client.id == m.Trajectory.client_id)
-            .where(m.Trajectory.id.in_(chunk))).all()
-        found.update((tid, (group or UNKNOWN, benefit or UNKNOWN)) for tid, group, benefit in rows)
-    return found
+    ids = trajectory_ids if isinstance(trajectory_ids, Select) else list(trajectory_ids)
+    rows = session.execute(
+        select(m.Trajectory.id, m.Client.target_group, m.Client.benefit)
+        .join(m.Client, m.Client.id == m.Trajectory.client_id)
+        .where(m.Trajectory.id.in_(ids))).all()
+    return {tid: (group or UNKNOWN, benefit or UNKNOWN) for tid, group, benefit in rows}
 
 
 def trajectory_rows(session: Session, contract_ids: Iterable[int]) -> list[TrajectoryRow]:
@@ -59,5 +55,5 @@ def trajectory_rows(session: Session, contract_ids: Iterable[int]) -> list[Traje
                m.Trajectory.status, m.Trajectory.referred_on, m.Trajectory.start, m.Trajectory.end,
                m.Trajectory.end_reason)
         .where(m.Trajectory.contract_id.in_(ids))).all()
-    groups = target_groups_for(session, (row[0] for row in rows))
+    groups = target_groups_for(session, select(m.Trajectory.id).where(m.Trajectory.contract_id.in_(ids)))
     return [TrajectoryRow(*row, *groups.get(row[0], (UNKNOWN, UNKNOWN))) for row in rows]

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import settlement
+from settlement.terms import ContractTerms
 from settlement.forecast import CohortForecast, Member, cohort_members, forecast_cohorts
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, selectinload
@@ -51,8 +52,9 @@ def contract_results(session: Session, contract: m.Contract, as_of: date,
     """Evaluate one contract with the engine and read its cohorts' members and forecasts."""
     facts = load_facts(session, contract)
     result = settlement.evaluate_contract(facts.contract, facts.trajectories, facts.milestones, as_of)
-    members = cohort_members(result, facts.trajectories, facts.milestones)
-    forecasts = forecast_cohorts(result, members)
+    terms = ContractTerms(facts.contract)  # one per contract: its window ends are cached per start date
+    members = cohort_members(result, facts.trajectories, facts.milestones, terms)
+    forecasts = forecast_cohorts(result, members, terms)
     if rows is None:
         rows = trajectory_rows(session, [contract.id])
     return ContractResults(contract, facts, result, members, forecasts, rows)
