@@ -15,7 +15,7 @@ from settlement.money import round_fraction
 from sqlalchemy.orm import Session
 
 from ..models.enums import TARGET_GROUPS
-from .dashboard import RESULT_MILESTONE, _approved_by_type, keep, selected_contracts
+from .dashboard import RESULT_MILESTONE, approved_by_type, keep, selected_contracts
 from .filters import Filters
 from .service import ContractResults, results_for
 
@@ -94,7 +94,7 @@ def bureau_mix(results: ContractResults, filters: Filters) -> BureauMix:
     as_of = results.result.as_of
     filters = replace(filters, target_group=None)
     groups = {g: GroupMix(g) for g in TARGET_GROUPS}
-    approved = _approved_by_type(results)
+    approved = approved_by_type(results)
     result_type = RESULT_MILESTONE.get(results.contract.segment)
     counts = [[0, 0], [0, 0]]
     for row in results.rows:

@@ -70,7 +70,7 @@ class SegmentFigures:
         return None if not counted else round_fraction(Fraction(outcomes * 100, counted), 2)
 
 
-def _approved_by_type(results: ContractResults) -> dict[str, set[str]]:
+def approved_by_type(results: ContractResults) -> dict[str, set[str]]:
     """Milestone type -> refs of trajectories with an approved claim of that type known on as_of."""
     as_of = results.result.as_of
     found: dict[str, set[str]] = defaultdict(set)
@@ -97,7 +97,7 @@ def bureau_figures(results: ContractResults, filters: Filters) -> BureauFigures:
     """Count one contract's filtered trajectories; results and money from the engine's answer."""
     as_of = results.result.as_of
     figures = BureauFigures(results)
-    approved = _approved_by_type(results)
+    approved = approved_by_type(results)
     has_norm = bool(results.cohorts)
     result_type = RESULT_MILESTONE.get(results.contract.segment)
     kept: set[str] = set()

@@ -70,11 +70,15 @@ def report_period(period: str | None) -> str:
     return f"{today.year - 1}-K4" if quarter == 0 else f"{today.year}-K{quarter}"
 
 
-def build_report(session: Session, period: str, allowed_ids: set[int] | None = None) -> Report:
-    """The consortium's results at the end of the period (cumulative since the contracts started)."""
+def build_report(session: Session, period: str, allowed_ids: set[int] | None = None,
+                 municipality_id: int | None = None) -> Report:
+    """The consortium's results at the end of the period (cumulative since the contracts started).
+
+    `municipality_id` limits the counts to one municipality (a klantmanager's report).
+    """
     first, last = period_range(period)
     as_of = min(last, clock.today())
-    filters = Filters(as_of=as_of)
+    filters = Filters(as_of=as_of, municipality=municipality_id)
     segments = dashboard(session, filters, allowed_ids)
     charts: list[ChartData] = []
     groups: list[GroupRow] = []

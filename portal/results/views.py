@@ -5,18 +5,25 @@ Every page reads the user's contracts through portal.access; figures come from t
 """
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
+from .. import clock
 from .. import models as m
 from ..access import RESULTS_ROLES, requires_role, results_municipality, scope_result_contracts
+from ..csv_export import csv_text
 from ..db import get_session
 from .bureau import bureau_results
 from .charts import svg_data_uri
-from .dashboard import dashboard
-from .filters import Filters, parse_filters
-from .timeline import cohort_chart, quarter_charts
+from .creaming import CLOSEST_TO_WORK, MIN_PER_SIDE, MIN_RESULTS, creaming as creaming_view
+from .dashboard import dashboard, selected_contracts
+from .filters import PERIOD, Filters, parse_filters, period_range
+from .forms import BudgetForm
+from .report import build_report, csv_tables, render_report_pdf, report_period
+from .service import results_for
+from .timeline import bureau_name, cohort_chart, quarter_charts
+from .volume import cap_rows, money_rows, set_budget
 
 bp = Blueprint("results", __name__, url_prefix="/resultaten")
 INVALID = 400
@@ -81,7 +88,6 @@ def index():
 @bp.route("/creaming")
 @requires_role(*RESULTS_ROLES)
 def creaming():
-    from .creaming import CLOSEST_TO_WORK, MIN_PER_SIDE, MIN_RESULTS, creaming as creaming_view
     session = get_session()
     filters = consortium_filters()
     mixes = [] if filters.errors else creaming_view(session, filters, _allowed_contracts(session))
@@ -93,14 +99,11 @@ def creaming():
 @bp.route("/volume")
 @requires_role(*RESULTS_ROLES)
 def volume():
-    from .volume import cap_rows, money_rows
     session = get_session()
     filters = consortium_filters()
     year = int(filters.period[:4]) if filters.period else filters.as_of.year
     caps, money = [], []
     if not filters.errors:
-        from .dashboard import selected_contracts
-        from .service import results_for
         everything = results_for(session, selected_contracts(session, filters, _allowed_contracts(session)),
                                  filters.as_of)
         caps = cap_rows(session, everything, filters.municipality)
@@ -112,11 +115,6 @@ def volume():
 @bp.route("/budgetten", methods=["GET", "POST"])
 @requires_role("admin")
 def budgets():
-    from flask import flash, redirect, url_for
-
-    from .. import clock
-    from .forms import BudgetForm
-    from .volume import set_budget
     session = get_session()
     form = BudgetForm()
     municipalities = session.scalars(select(m.Municipality).order_by(m.Municipality.name)).all()
@@ -139,43 +137,30 @@ def budgets():
 
 
 def _report():
-    from .filters import PERIOD
-    from .report import build_report, report_period
     period = (request.args.get("periode") or "").strip()
     if period and not PERIOD.match(period):
         return None, "Periode: gebruik een jaar (2026) of een kwartaal (2026-K3)."
     period = report_period(period or None)
-    from .filters import period_range
-    from .. import clock
     if period_range(period)[0] > clock.today():
         return None, "Periode: deze periode is nog niet begonnen."
     session = get_session()
-    return build_report(session, period, _allowed_contracts(session)), None
+    return build_report(session, period, _allowed_contracts(session), results_municipality(current_user)), None
 
 
 @bp.route("/raadsrapportage")
 @requires_role(*RESULTS_ROLES)
 def report():
-    from .timeline import bureau_name
     report_, error = _report()
     uris = {} if report_ is None else {chart.key: svg_data_uri(chart) for chart in report_.charts}
     filters = parse_filters({})
     return render_template("results/report.html", report=report_, error=error, chart_uris=uris,
                            bureau_name=bureau_name, filters=filters,
-                           tables=[] if report_ is None else list(_csv_names(report_))), (400 if error else 200)
-
-
-def _csv_names(report_):
-    from .report import csv_tables
-    return csv_tables(report_).keys()
+                           tables=[] if report_ is None else list(csv_tables(report_))), (INVALID if error else 200)
 
 
 @bp.route("/raadsrapportage.pdf")
 @requires_role(*RESULTS_ROLES)
 def report_pdf():
-    from flask import Response, abort
-
-    from .report import render_report_pdf
     report_, error = _report()
     if report_ is None:
         abort(400)
@@ -186,10 +171,6 @@ def report_pdf():
 @bp.route("/raadsrapportage/<name>.csv")
 @requires_role(*RESULTS_ROLES)
 def report_csv(name: str):
-    from flask import Response, abort
-
-    from ..csv_export import csv_text
-    from .report import csv_tables
     report_, error = _report()
     if report_ is None:
         abort(400)

@@ -136,3 +136,13 @@ def test_the_start_page_summarises_the_open_cohorts_for_a_bureau(app, db, segmen
     assert f">{segment.contract_b.code}<" not in page and f">{segment.contract_a.code}<" in page
     login(client, segment.users["reviewer"])
     assert "Mijn resultaten tegen de norm" not in client.get("/start").get_data(as_text=True)
+
+
+def test_a_klantmanagers_council_report_counts_their_municipality_only(app, db, segment):
+    client = app.test_client()
+    login(client, segment.users["klantmanager_bergen"])
+    page = client.get("/resultaten/raadsrapportage?periode=2026-K3").get_data(as_text=True)
+    assert re.search(r'data-total="referred">4<', page)  # bureau A's four in Bergen
+    login(client, segment.users["reviewer"])
+    page = client.get("/resultaten/raadsrapportage?periode=2026-K3").get_data(as_text=True)
+    assert re.search(r'data-total="referred">16<', page)
