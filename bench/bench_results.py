@@ -84,9 +84,8 @@ def main() -> None:
         pages = [
             (bureau, "bureau: results page (own contracts, segment average)", f"/resultaten/mijn?peildatum={PEILDATUM}"),
             (bureau, "bureau: start page with results summary", "/start"),
-            (reviewer, "consortium dashboard, all segments, with charts", f"/resultaten?peildatum={PEILDATUM}"),
-            (reviewer, "consortium dashboard, one segment",
-             f"/resultaten?segment=directe_bemiddeling&peildatum={PEILDATUM}"),
+            (reviewer, "consortium dashboard (one segment, with charts)", f"/resultaten?peildatum={PEILDATUM}"),
+            (reviewer, "consortium dashboard, all five segments", f"/resultaten?segment=alle&peildatum={PEILDATUM}"),
             (reviewer, "creaming view, one segment", f"/resultaten/creaming?segment=directe_bemiddeling"
                                                      f"&peildatum={PEILDATUM}"),
         ]

@@ -23,6 +23,7 @@ class Filters:
     target_group: str | None = None
     benefit: str | None = None
     period: str | None = None  # "2026" or "2026-K3": trajectories referred in it
+    all_segments: bool = False  # chosen explicitly ("alle"): the dashboard shows every segment
     errors: tuple[str, ...] = field(default=())
 
     @property
@@ -36,7 +37,8 @@ class Filters:
 
     def query_args(self) -> dict[str, str]:
         """The filters as query-string arguments (for links to CSV, PDF and other views)."""
-        args = {"contract": self.contract, "bureau": self.bureau, "segment": self.segment,
+        args = {"contract": self.contract, "bureau": self.bureau,
+                "segment": "alle" if self.all_segments else self.segment,
                 "gemeente": self.municipality, "doelgroep": self.target_group, "uitkering": self.benefit,
                 "periode": self.period, "peildatum": self.as_of.strftime("%d-%m-%Y")}
         return {k: str(v) for k, v in args.items() if v not in (None, "")}
@@ -105,7 +107,8 @@ def parse_filters(args) -> Filters:
         as_of=as_of,
         contract=_int(args, "contract", "Contract", errors),
         bureau=_int(args, "bureau", "Re-integratiebedrijf", errors),
-        segment=_choice(args, "segment", "Perceel", SEGMENTS, errors),
+        segment=None if args.get("segment") == "alle" else _choice(args, "segment", "Perceel", SEGMENTS, errors),
+        all_segments=args.get("segment") == "alle",
         municipality=_int(args, "gemeente", "Gemeente", errors),
         target_group=_choice(args, "doelgroep", "Doelgroep", TARGET_GROUPS, errors),
         benefit=_choice(args, "uitkering", "Uitkering", BENEFITS, errors),

@@ -5,9 +5,11 @@ Every page reads the user's contracts through portal.access; figures come from t
 """
 from __future__ import annotations
 
+from dataclasses import replace
+
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from .. import clock
 from .. import models as m
@@ -41,6 +43,12 @@ def consortium_filters() -> Filters:
     return filters.with_municipality(forced) if forced is not None else filters
 
 
+def default_segment(session) -> str | None:
+    """The segment with the most contracts (directe bemiddeling in the consortium's set-up)."""
+    return session.scalar(select(m.Contract.segment).group_by(m.Contract.segment)
+                          .order_by(func.count().desc(), m.Contract.segment).limit(1))
+
+
 def filter_choices(session) -> dict:
     """Options of the filter form (a klantmanager sees only their own municipality)."""
     forced = results_municipality(current_user)
@@ -72,6 +80,9 @@ def mine():
 def index():
     session = get_session()
     filters = consortium_filters()
+    if not (filters.segment or filters.all_segments or filters.contract or filters.bureau or filters.errors):
+        # A dashboard per segment: the first one with competing bureaus, unless the user chose.
+        filters = replace(filters, segment=default_segment(session))
     segments = [] if filters.errors else dashboard(session, filters, _allowed_contracts(session))
     charts = {}
     for segment in segments:
