@@ -21,6 +21,7 @@ from .charts import svg_data_uri
 from .creaming import CLOSEST_TO_WORK, MIN_PER_SIDE, MIN_RESULTS, creaming as creaming_view
 from .dashboard import dashboard, selected_contracts
 from .filters import PERIOD, Filters, parse_filters, period_range
+from ..trajectories.forms import choices
 from .forms import BudgetForm
 from .report import build_report, csv_tables, render_report_pdf, report_period
 from .service import results_for
@@ -129,7 +130,7 @@ def budgets():
     session = get_session()
     form = BudgetForm()
     municipalities = session.scalars(select(m.Municipality).order_by(m.Municipality.name)).all()
-    form.municipality_id.choices = [("", "Kies een gemeente")] + [(mu.id, mu.name) for mu in municipalities]
+    form.municipality_id.choices = choices(((mu.id, mu.name) for mu in municipalities), "Kies een gemeente")
     if request.method == "GET":
         form.year.data = clock.today().year
     status = 200
