@@ -60,8 +60,8 @@ def render_svg(chart: ChartData) -> str:
                   major_label_font_size=11)
     kind = pygal.Line if chart.kind == "line" else pygal.Bar
     unit = chart.unit
-    graph = kind(js=[], disable_xml_declaration=True, width=720, height=340, style=style, legend_at_bottom=True,
-                 legend_at_bottom_columns=2, show_legend=True, print_values=False, x_title=chart.x_title or None,
+    graph = kind(js=[], disable_xml_declaration=True, width=720, height=360, style=style, legend_at_bottom=True,
+                 legend_at_bottom_columns=3, show_legend=True, print_values=False, x_title=chart.x_title or None,
                  include_x_axis=True, truncate_legend=40, x_label_rotation=0 if len(chart.labels) < 7 else 30,
                  value_formatter=lambda v: _fmt(v, unit), allow_interruptions=True)
     graph.title = chart.title
