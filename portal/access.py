@@ -136,3 +136,10 @@ def results_municipality(user: User) -> int | None:
     if user.has_role(*STAFF_ROLES):
         return None
     return user.municipality_id if user.has_role("klantmanager") else None
+
+
+def scope_bureau_contracts(user: User) -> Select:
+    """Return the ids of a bureau user's own contracts (none for anyone else)."""
+    if user.has_role("provider") and user.provider_id is not None:
+        return select(Contract.id).where(Contract.provider_id == user.provider_id)
+    return select(Contract.id).where(False)

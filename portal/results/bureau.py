@@ -39,9 +39,12 @@ class ContractView:
         return [row for row in self.cohorts if row.forecast is not None and row.cohort.trajectories]
 
 
-def bureau_results(session: Session, provider_id: int, as_of: date) -> list[ContractView]:
-    """Return the bureau's contracts with their cohorts; averages over every contract of the same segments."""
-    segments = set(session.scalars(select(m.Contract.segment).where(m.Contract.provider_id == provider_id)))
+def bureau_results(session: Session, own_ids: set[int], as_of: date) -> list[ContractView]:
+    """Return the bureau's own contracts (ids from portal.access) with their cohorts.
+
+    The averages are over every contract of the same segments; no other bureau is named.
+    """
+    segments = set(session.scalars(select(m.Contract.segment).where(m.Contract.id.in_(own_ids))))
     ids = set(session.scalars(select(m.Contract.id).where(m.Contract.segment.in_(segments))))
     everything = results_for(session, load_contracts(session, ids), as_of)
     totals: dict[tuple[str, date], list[int]] = defaultdict(lambda: [0, 0])
@@ -52,7 +55,7 @@ def bureau_results(session: Session, provider_id: int, as_of: date) -> list[Cont
             pair[1] += cohort.denominator
     views = []
     for results in everything:
-        if results.contract.provider_id != provider_id:
+        if results.contract.id not in own_ids:
             continue
         rows = []
         for cohort, forecast in results.cohort_pairs():

@@ -11,10 +11,11 @@ from decimal import Decimal
 from fractions import Fraction
 
 from settlement.money import round_fraction
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from .. import models as m
+from ..models.enums import SEGMENTS
 from .facts import TrajectoryRow
 from .filters import Filters, quarter_of
 from .service import ContractResults, results_for, load_contracts
@@ -42,6 +43,7 @@ class BureauFigures:
     counted: int = 0  # of the filtered trajectories, in a cohort's denominator
     outcomes: int = 0  # of those, in the numerator (or, without a norm, with an approved result milestone)
     earned: Decimal = ZERO  # payable per the settlement as of the date
+    invoiced: Decimal = ZERO  # invoices and credit notes issued up to the date (whole contract or municipality)
     pending: Decimal = ZERO
     by_quarter: dict[str, list[int]] = field(default_factory=lambda: defaultdict(lambda: [0, 0, 0]))
 
@@ -155,13 +157,19 @@ def dashboard(session: Session, filters: Filters, allowed_ids: set[int] | None =
     """Per segment (in glossary order) the bureaus' figures under the filters."""
     contracts = selected_contracts(session, filters, allowed_ids)
     by_segment: dict[str, list[BureauFigures]] = defaultdict(list)
+    invoiced = _invoiced(session, [c.id for c in contracts], filters)
     for results in results_for(session, contracts, filters.as_of):
-        by_segment[results.contract.segment].append(bureau_figures(results, filters))
-    from ..models.enums import SEGMENTS
+        figures = bureau_figures(results, filters)
+        figures.invoiced = invoiced.get(results.contract.id, ZERO)
+        by_segment[results.contract.segment].append(figures)
     return [SegmentFigures(s, by_segment[s]) for s in SEGMENTS if s in by_segment]
 
 
-def segment_averages(session: Session, segments: set[str], as_of) -> dict[str, Decimal | None]:
-    """The consortium's rate per segment over every contract's cohorts (no bureau named)."""
-    figures = dashboard(session, Filters(as_of=as_of))
-    return {s.segment: s.average_rate() for s in figures if s.segment in segments}
+def _invoiced(session: Session, contract_ids: list[int], filters: Filters) -> dict[int, Decimal]:
+    """Contract id -> what its invoices and credit notes issued up to as_of add up to (excl. btw)."""
+    query = (select(m.Invoice.contract_id, func.sum(m.Invoice.subtotal))
+             .where(m.Invoice.contract_id.in_(contract_ids), m.Invoice.issue_date <= filters.as_of)
+             .group_by(m.Invoice.contract_id))
+    if filters.municipality:
+        query = query.where(m.Invoice.municipality_id == filters.municipality)
+    return {cid: Decimal(total or 0).quantize(Decimal("0.01")) for cid, total in session.execute(query)}

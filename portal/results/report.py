@@ -124,7 +124,7 @@ def render_report_pdf(report: Report) -> bytes:
 def csv_tables(report: Report) -> dict[str, tuple[list[str], list[list]]]:
     """Name -> (header, rows) of every table, for the CSV downloads."""
     bureaus = [["Perceel", "Contract", "Bureau", "Aangemeld", "Geaccepteerd", "Geweigerd", "Lopend", "Plaatsingen",
-                "Duurzaam", "Activering", "Resultaten", "Noemer", "Resultaat %", "Verdiend", "Wacht",
+                "Duurzaam", "Activering", "Resultaten", "Noemer", "Resultaat %", "Verdiend", "Gefactureerd", "Wacht",
                 "Kosten per resultaat"]]
     cohorts = [["Perceel", "Contract", "Bureau", "Meetperiode van", "Meetperiode tot en met", "Trajecten", "Noemer",
                 "Teller", "Resultaat %", "Norm %", "Status", "Definitief op"]]
@@ -133,7 +133,7 @@ def csv_tables(report: Report) -> dict[str, tuple[list[str], list[list]]]:
             c = b.contract
             bureaus.append([label(segment.segment), c.code, c.provider.name, b.referred, b.accepted, b.declined,
                             b.active, b.placements, b.sustained, b.activation, b.outcomes, b.counted, b.rate,
-                            b.earned, b.pending, b.cost_per_result])
+                            b.earned, b.invoiced, b.pending, b.cost_per_result])
             for cohort in b.results.cohorts:
                 cohorts.append([label(segment.segment), c.code, c.provider.name, cohort.period_start,
                                 cohort.period_end, cohort.trajectories, cohort.denominator, cohort.numerator,

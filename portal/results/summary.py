@@ -4,6 +4,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from .. import clock
+from ..access import scope_bureau_contracts
 from ..models import User
 from .bureau import ContractView, bureau_results
 
@@ -12,4 +13,5 @@ def bureau_summary(session: Session, user: User) -> list[ContractView]:
     """Return the bureau's contracts with a norm, as of today (empty for other users)."""
     if not user.has_role("provider") or user.provider_id is None:
         return []
-    return [view for view in bureau_results(session, user.provider_id, clock.today()) if view.cohorts]
+    own = set(session.scalars(scope_bureau_contracts(user)))
+    return [view for view in bureau_results(session, own, clock.today()) if view.cohorts]

@@ -13,7 +13,8 @@ from sqlalchemy import func, select
 
 from .. import clock
 from .. import models as m
-from ..access import RESULTS_ROLES, requires_role, results_municipality, scope_result_contracts
+from ..access import (RESULTS_ROLES, requires_role, results_municipality, scope_bureau_contracts,
+                      scope_result_contracts)
 from ..csv_export import csv_text
 from ..db import get_session
 from .bureau import bureau_results
@@ -71,7 +72,8 @@ def filter_choices(session) -> dict:
 def mine():
     session = get_session()
     filters = parse_filters(request.args)
-    views = bureau_results(session, current_user.provider_id, filters.as_of) if not filters.errors else []
+    own = set(session.scalars(scope_bureau_contracts(current_user)))
+    views = bureau_results(session, own, filters.as_of) if not filters.errors else []
     return render_template("results/mine.html", views=views, filters=filters, cohort_status=COHORT_STATUS), (
         INVALID if filters.errors else 200)
 
