@@ -61,3 +61,13 @@ def test_needed_is_the_smallest_k_that_reaches_the_norm(n, placed):
     assert (placed + k) * 100 >= 35 * n
     assert k == 0 or (placed + k - 1) * 100 < 35 * n
     assert forecast.needed == k
+
+
+def test_members_that_do_not_add_up_to_the_engines_cohort_are_refused():
+    import pytest
+
+    from settlement.forecast import CohortMismatch
+    trajectories, claims = placed_cohort(10, 4)
+    result = settle(trajectories=trajectories, claims=claims, as_of=AS_OF)
+    with pytest.raises(CohortMismatch):
+        cohort_members(result, trajectories, claims[:3])  # a claim the engine counted is missing
