@@ -61,8 +61,8 @@ def render_svg(chart: ChartData) -> str:
     kind = pygal.Line if chart.kind == "line" else pygal.Bar
     unit = chart.unit
     graph = kind(js=[], disable_xml_declaration=True, width=720, height=360, style=style, legend_at_bottom=True,
-                 legend_at_bottom_columns=3, show_legend=True, print_values=False, x_title=chart.x_title or None,
-                 include_x_axis=True, truncate_legend=40, x_label_rotation=0 if len(chart.labels) < 7 else 30,
+                 legend_at_bottom_columns=min(5, len(chart.series) + (chart.norm is not None)), show_legend=True, print_values=False, x_title=chart.x_title or None,
+                 include_x_axis=True, truncate_legend=18, x_label_rotation=0 if len(chart.labels) < 7 else 30,
                  value_formatter=lambda v: _fmt(v, unit), allow_interruptions=True)
     graph.title = chart.title
     graph.x_labels = list(chart.labels)
