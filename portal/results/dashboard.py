@@ -6,7 +6,7 @@ contract's trajectories, the subset's rate is counted from the engine's own coho
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from fractions import Fraction
 
@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from .. import models as m
-from ..models.enums import SEGMENTS
+from ..models.enums import BENEFITS, SEGMENTS, TARGET_GROUPS
 from .facts import TrajectoryRow
 from .filters import Filters, quarter_of
 from .service import ContractResults, results_for, load_contracts
@@ -70,6 +70,34 @@ class SegmentFigures:
         counted = sum(b.counted for b in self.bureaus)
         outcomes = sum(b.outcomes for b in self.bureaus)
         return None if not counted else round_fraction(Fraction(outcomes * 100, counted), 2)
+
+
+@dataclass(frozen=True)
+class GroupRow:
+    """One target group (or benefit) of a segment: all its bureaus together."""
+
+    segment: str
+    group: str
+    referred: int
+    accepted: int
+    counted: int
+    outcomes: int
+
+    @property
+    def rate(self) -> Decimal | None:
+        return None if not self.counted else round_fraction(Fraction(self.outcomes * 100, self.counted), 2)
+
+
+def group_rows(segment: SegmentFigures, filters: Filters, key: str) -> list[GroupRow]:
+    """Per target group (key "target_group") or benefit ("benefit"): the segment's counts and results."""
+    values = TARGET_GROUPS if key == "target_group" else BENEFITS
+    rows = []
+    for value in values:
+        narrowed = [bureau_figures(b.results, replace(filters, **{key: value})) for b in segment.bureaus]
+        rows.append(GroupRow(segment.segment, value, sum(b.referred for b in narrowed),
+                             sum(b.accepted for b in narrowed), sum(b.counted for b in narrowed),
+                             sum(b.outcomes for b in narrowed)))
+    return rows
 
 
 def approved_by_type(results: ContractResults) -> dict[str, set[str]]:

@@ -5,41 +5,24 @@ templates/documents/ are served, nothing else is fetched); charts are inline SVG
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from fractions import Fraction
 from functools import lru_cache
 
 import jinja2
 from markupsafe import Markup
-from settlement.money import round_fraction
 from sqlalchemy.orm import Session
 
 from .. import clock
 from ..formatting import euro, label, nl_date, percent
 from ..invoicing.pdf import ASSET_SCHEME, TEMPLATE_DIR, AssetFetcher
-from ..models.enums import TARGET_GROUPS
 from .charts import ChartData, render_svg
-from .dashboard import SegmentFigures, bureau_figures, dashboard
+from .dashboard import GroupRow, SegmentFigures, dashboard, group_rows
 from .filters import Filters, period_range
 from .timeline import bureau_name, cohort_chart, quarter_charts
 
 ZERO = Decimal("0.00")
-
-
-@dataclass(frozen=True)
-class GroupRow:
-    segment: str
-    group: str
-    referred: int
-    accepted: int
-    counted: int
-    outcomes: int
-
-    @property
-    def rate(self) -> Decimal | None:
-        return None if not self.counted else round_fraction(Fraction(self.outcomes * 100, self.counted), 2)
 
 
 @dataclass(frozen=True)
@@ -87,11 +70,7 @@ def build_report(session: Session, period: str, allowed_ids: set[int] | None = N
         cohorts = cohort_chart(segment)
         if cohorts is not None:
             charts.append(cohorts)
-        for group in TARGET_GROUPS:
-            narrowed = [bureau_figures(b.results, replace(filters, target_group=group)) for b in segment.bureaus]
-            groups.append(GroupRow(segment.segment, group, sum(b.referred for b in narrowed),
-                                   sum(b.accepted for b in narrowed), sum(b.counted for b in narrowed),
-                                   sum(b.outcomes for b in narrowed)))
+        groups += group_rows(segment, filters, "target_group")
     bureaus = [b for s in segments for b in s.bureaus]
     totals = Totals(sum(b.referred for b in bureaus), sum(b.accepted for b in bureaus),
                     sum(b.outcomes for b in bureaus), sum((b.earned for b in bureaus), ZERO))

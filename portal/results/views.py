@@ -20,7 +20,7 @@ from ..db import get_session
 from .bureau import bureau_results
 from .charts import svg_data_uri
 from .creaming import CLOSEST_TO_WORK, MIN_PER_SIDE, MIN_RESULTS, creaming as creaming_view
-from .dashboard import dashboard, selected_contracts
+from .dashboard import dashboard, group_rows, selected_contracts
 from .filters import PERIOD, Filters, parse_filters, period_range
 from ..trajectories.forms import choices
 from .forms import BudgetForm
@@ -87,14 +87,16 @@ def index():
         # A dashboard per segment: the first one with competing bureaus, unless the user chose.
         filters = replace(filters, segment=default_segment(session))
     segments = [] if filters.errors else dashboard(session, filters, _allowed_contracts(session))
-    charts = {}
+    charts, groups = {}, {}
     for segment in segments:
+        groups[segment.segment] = [("Per doelgroep", "Doelgroep", group_rows(segment, filters, "target_group")),
+                                   ("Per uitkering", "Uitkering", group_rows(segment, filters, "benefit"))]
         built = quarter_charts(segment)
         cohorts = cohort_chart(segment)
         if cohorts is not None:
             built.append(cohorts)
         charts[segment.segment] = [(chart, svg_data_uri(chart)) for chart in built]
-    return render_template("results/dashboard.html", segments=segments, charts=charts, filters=filters,
+    return render_template("results/dashboard.html", segments=segments, charts=charts, groups=groups, filters=filters,
                            cohort_status=COHORT_STATUS, **filter_choices(session)), (
         INVALID if filters.errors else 200)
 

@@ -146,3 +146,14 @@ def test_a_klantmanagers_council_report_counts_their_municipality_only(app, db, 
     login(client, segment.users["reviewer"])
     page = client.get("/resultaten/raadsrapportage?periode=2026-K3").get_data(as_text=True)
     assert re.search(r'data-total="referred">16<', page)
+
+
+def test_the_dashboard_shows_results_per_target_group_and_benefit(app, db, segment):
+    client = app.test_client()
+    login(client, segment.users["reviewer"])
+    page = client.get(f"/resultaten?segment=directe_bemiddeling&peildatum={PEILDATUM}").get_data(as_text=True)
+    groups = re.search(r'per doelgroep \(alle bureaus samen\).*?</table>', page, re.S).group(0)
+    # Every factory client is "overig" on participatiewet: both bureaus together, 3 of 16.
+    assert "Overig" in groups and "3 / 16" in groups and "18,75 %" in groups
+    benefits = re.search(r'per uitkering \(alle bureaus samen\).*?</table>', page, re.S).group(0)
+    assert "Participatiewet" in benefits and "3 / 16" in benefits
