@@ -89,6 +89,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(auditing_bp)
     from .clients.views import bp as clients_bp
     app.register_blueprint(clients_bp)
+    from .results.views import bp as results_bp; app.register_blueprint(results_bp)  # noqa: E702
 
 
 ERROR_PAGES = {

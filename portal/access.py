@@ -116,3 +116,32 @@ def get_objection(session: Session, user: User, objection_id: int) -> Objection:
     if objection is None:
         abort(404)
     return objection
+
+
+# Results (meten): the consortium (staff and klantmanagers) sees every contract's results, a
+# klantmanager's counts limited to their municipality; a bureau only its own contracts.
+RESULTS_ROLES = ("reviewer", "finance", "admin", "klantmanager")
+
+
+def scope_result_contracts(user: User) -> Select:
+    """Return the ids of the contracts whose results the user may see."""
+    query = select(Contract.id)
+    if user.has_role(*RESULTS_ROLES):
+        return query
+    if user.has_role("provider") and user.provider_id is not None:
+        return query.where(Contract.provider_id == user.provider_id)
+    return query.where(False)
+
+
+def results_municipality(user: User) -> int | None:
+    """Return the municipality a klantmanager's results are limited to (None for staff: everything)."""
+    if user.has_role(*STAFF_ROLES):
+        return None
+    return user.municipality_id if user.has_role("klantmanager") else None
+
+
+def scope_bureau_contracts(user: User) -> Select:
+    """Return the ids of a bureau user's own contracts (none for anyone else)."""
+    if user.has_role("provider") and user.provider_id is not None:
+        return select(Contract.id).where(Contract.provider_id == user.provider_id)
+    return select(Contract.id).where(False)

@@ -46,3 +46,5 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(settlement_cli)
     from .auditing.cli import audit_cli
     app.cli.add_command(audit_cli)
+    from .results.cli import results_command
+    app.cli.add_command(results_command)

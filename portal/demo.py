@@ -158,6 +158,7 @@ def build_demo(session: Session) -> dict:
     session.flush()
     from .demo_contract_terms import build_contract_terms_demo; build_contract_terms_demo(session, logins)  # noqa: E702
     add_client_facts(session, DEMO_TODAY, logins)
+    from .demo_results import add_results_demo; add_results_demo(session, DEMO_TODAY)  # noqa: E702 (meten)
     return logins
 
 

@@ -20,4 +20,7 @@ def root():
 @bp.route("/start")
 @login_required
 def index():
-    return render_template("home/index.html", panels=work_waiting(get_session(), current_user))
+    from ..results.summary import bureau_summary
+    session = get_session()
+    return render_template("home/index.html", panels=work_waiting(session, current_user),
+                           results_summary=bureau_summary(session, current_user))

@@ -4,6 +4,7 @@ from .auditing import AuditAnchor, AuditChainHead, AuditSample, AuditSampleItem
 from .base import Base
 from .client_facts import (ActivationResult, ClientFact, ClientProfile, DurableOutflowTerms, EsfParticipant,  # noqa: F401
                            LadderMeasurement, ParticipationStep, PlacementChange)
+from .budget import MunicipalityBudget  # noqa: F401 (meten)
 from .contract import Contract, ExcludedEndReason, FundingShare, MunicipalityCap, StaffelStep, Tranche
 from .contract_terms import ContractTermsVersion  # noqa: F401  (issue 10: contract amendments)
 from .finance import (CreditNoteCorrection, DocumentCounter, Invoice, InvoiceLine, Objection, Payment,

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -17,6 +19,9 @@ from .states import TrajectoryError
 OPEN_STATES = ("referred", "accepted", "active")
 
 
+NOT_PAID = "Een traject boven het volume wordt bij de afrekening geweigerd (OVER_VOLUME) en dus niet betaald."
+
+
 class ReferralRefused(TrajectoryError):
     """The referral breaks a rule; nothing was saved."""
 
@@ -25,7 +30,8 @@ class VolumeConfirmationNeeded(ReferralRefused):
     """The contract is at or over its volume: the klantmanager must confirm explicitly."""
 
     def __init__(self, warnings: list[str]):
-        super().__init__(" ".join(warnings) + " Bevestig dat u toch wilt aanmelden.", "confirm_over_volume")
+        super().__init__(" ".join(warnings) + " " + NOT_PAID + " Bevestig dat u toch wilt aanmelden.",
+                         "confirm_over_volume")
         self.warnings = warnings
 
 
@@ -106,3 +112,63 @@ def refer_client(session: Session, actor: User, client: Client, contract: Contra
            after={"ref": trajectory.ref, "client": client.ref, "contract": contract.code,
                   "segment": contract.segment, "referred_on": referred_on, "over_volume": bool(warnings)})
     return trajectory
+
+
+@dataclass(frozen=True)
+class ContractOutlook:
+    """What a klantmanager weighs when choosing between contracts: room left and results so far."""
+
+    contract: Contract
+    used: int  # this municipality's referrals that count against its cap (declined ones do not)
+    cap: int | None
+    total_used: int
+    total_max: int | None
+    rate: Decimal | None  # the engine's cohorts together: numerator / denominator
+    norm: Decimal | None
+    group_rate: Decimal | None  # the same for the client's target group
+    group_counted: int
+
+    @property
+    def left(self) -> int | None:
+        """Room left for this municipality: the smaller of its cap and the contract's total."""
+        room = [limit - used for limit, used in ((self.cap, self.used), (self.total_max, self.total_used))
+                if limit is not None]
+        return max(0, min(room)) if room else None
+
+    @property
+    def over_volume(self) -> bool:
+        return self.left == 0
+
+
+def referral_outlook(session: Session, contracts: list[Contract], client: Client) -> list[ContractOutlook]:
+    """Per contract: capacity left for the client's municipality and the bureau's results (engine cohorts)."""
+    from .. import clock
+    from ..results.service import load_contracts, results_for
+    counted = (select(Trajectory.contract_id, Trajectory.municipality_id, func.count())
+               .where(Trajectory.contract_id.in_([c.id for c in contracts]), Trajectory.status != "declined")
+               .group_by(Trajectory.contract_id, Trajectory.municipality_id))
+    used: dict[tuple[int, int], int] = {(c, m): n for c, m, n in session.execute(counted)}
+    group = client.target_group or "onbekend"
+    outlooks = []
+    for results in results_for(session, load_contracts(session, [c.id for c in contracts]), clock.today()):
+        contract = results.contract
+        cap = next((c.cap for c in contract.municipality_caps if c.municipality_id == client.municipality_id), None)
+        numerator = sum(c.numerator for c in results.cohorts)
+        denominator = sum(c.denominator for c in results.cohorts)
+        refs = {row.ref for row in results.rows if row.target_group == group}
+        members = [mb for ref, mb in results.members.items() if ref in refs and mb.counted]
+        outlooks.append(ContractOutlook(
+            contract, used.get((contract.id, client.municipality_id), 0), cap,
+            sum(n for (cid, _), n in used.items() if cid == contract.id), contract.max_trajectories,
+            _percent(numerator, denominator) if results.cohorts else None,
+            contract.norm_rate if results.cohorts else None,
+            _percent(sum(mb.result for mb in members), len(members)) if results.cohorts else None, len(members)))
+    order = {c.id: i for i, c in enumerate(contracts)}
+    return sorted(outlooks, key=lambda o: order[o.contract.id])
+
+
+def _percent(numerator: int, denominator: int) -> Decimal | None:
+    from fractions import Fraction
+
+    from settlement.money import round_fraction
+    return None if not denominator else round_fraction(Fraction(numerator * 100, denominator), 2)

@@ -29,7 +29,7 @@ from .forms import (AcceptForm, BsnSearchForm, ClaimForm, ClientForm, DeclineFor
                     PlacementForm, PlanApproveForm, PlanForm, PlanReturnForm, ReferralForm, choices)
 from .listing import ListFilters, list_trajectories
 from .progress import next_steps, timeline
-from .referral import VolumeConfirmationNeeded, referable_contracts, refer_client
+from .referral import VolumeConfirmationNeeded, referable_contracts, refer_client, referral_outlook
 from .states import TrajectoryError, allowed, plan_allowed
 
 bp = Blueprint("trajectories", __name__)
@@ -422,4 +422,5 @@ def refer(client_id: int):
             client = get_client(session, current_user, client_id)
             contracts = referable_contracts(session, client.municipality_id)
     return render_template("trajectories/refer.html", client=client, form=form, problem=problem,
-                           warnings=warnings, contracts=contracts), status
+                           warnings=warnings, contracts=contracts,
+                           outlook=referral_outlook(session, contracts, client)), status

@@ -1,0 +1,105 @@
+"""Per contract: the engine's settlement, its cohorts' members and forecasts, counted per target group."""
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+import settlement
+from settlement.terms import ContractTerms
+from settlement.forecast import CohortForecast, Member, cohort_members, forecast_cohorts
+from sqlalchemy import select
+from sqlalchemy.orm import Session, joinedload, selectinload
+
+from .. import models as m
+from ..finance.facts import ContractFacts, load_facts
+from .facts import TrajectoryRow, trajectory_rows
+
+
+@dataclass(frozen=True)
+class ContractResults:
+    """One contract as of a date: the engine's answer and what the results pages read from it."""
+
+    contract: m.Contract
+    facts: ContractFacts
+    result: settlement.ContractSettlement
+    members: dict[str, Member]
+    forecasts: tuple[CohortForecast | None, ...]
+    rows: list[TrajectoryRow] = field(default_factory=list)
+
+    @property
+    def cohorts(self) -> tuple[settlement.Cohort, ...]:
+        return self.result.cohorts
+
+    def cohort_pairs(self) -> list[tuple[settlement.Cohort, CohortForecast | None]]:
+        return list(zip(self.result.cohorts, self.forecasts))
+
+
+def load_contracts(session: Session, contract_ids: Iterable[int] | None = None) -> list[m.Contract]:
+    """Load contracts (all, or these ids) with every child the engine needs, ordered by code."""
+    query = (select(m.Contract).order_by(m.Contract.code).options(
+        joinedload(m.Contract.provider), selectinload(m.Contract.tranches), selectinload(m.Contract.staffel),
+        selectinload(m.Contract.excluded_end_reasons), selectinload(m.Contract.funding),
+        selectinload(m.Contract.municipality_caps).joinedload(m.MunicipalityCap.municipality)))
+    if contract_ids is not None:
+        query = query.where(m.Contract.id.in_(list(contract_ids)))
+    return list(session.scalars(query))
+
+
+def contract_results(session: Session, contract: m.Contract, as_of: date,
+                     rows: list[TrajectoryRow] | None = None) -> ContractResults:
+    """Evaluate one contract with the engine and read its cohorts' members and forecasts."""
+    facts = load_facts(session, contract)
+    result = settlement.evaluate_contract(facts.contract, facts.trajectories, facts.milestones, as_of)
+    terms = ContractTerms(facts.contract)  # one per contract: its window ends are cached per start date
+    members = cohort_members(result, facts.trajectories, facts.milestones, terms)
+    forecasts = forecast_cohorts(result, members, terms)
+    if rows is None:
+        rows = trajectory_rows(session, [contract.id])
+    return ContractResults(contract, facts, result, members, forecasts, rows)
+
+
+def results_for(session: Session, contracts: list[m.Contract], as_of: date) -> list[ContractResults]:
+    """Evaluate several contracts; the trajectory rows of all are read in one pass."""
+    rows_by_contract: dict[int, list[TrajectoryRow]] = {c.id: [] for c in contracts}
+    for row in trajectory_rows(session, rows_by_contract):
+        rows_by_contract[row.contract_id].append(row)
+    return [contract_results(session, c, as_of, rows_by_contract[c.id]) for c in contracts]
+
+
+@dataclass
+class GroupCounts:
+    """Counts of one target group (or benefit) within a contract."""
+
+    referred: int = 0
+    declined: int = 0
+    started: int = 0  # admitted to a cohort by the engine
+    counted: int = 0  # in a cohort's denominator
+    results: int = 0  # in a cohort's numerator
+    can_deliver: int = 0
+
+    def as_dict(self) -> dict[str, int]:
+        return {"referred": self.referred, "declined": self.declined, "started": self.started,
+                "counted": self.counted, "results": self.results, "can_deliver": self.can_deliver}
+
+
+def counts_by(results: ContractResults, key: str = "target_group") -> dict[str, GroupCounts]:
+    """Count a contract's trajectories per target group (or `benefit`), results from the engine's cohorts."""
+    counts: dict[str, GroupCounts] = {}
+    for row in results.rows:
+        group = counts.setdefault(getattr(row, key), GroupCounts())
+        group.referred += 1
+        group.declined += row.status == "declined"
+        member = results.members.get(row.ref)
+        if member is not None:
+            group.started += 1
+            group.counted += member.counted
+            group.results += member.result
+            group.can_deliver += member.can_deliver
+    return dict(sorted(counts.items()))
+
+
+def end_reasons(rows: Iterable[TrajectoryRow], as_of: date) -> Counter:
+    """Count the trajectories that had ended on as_of, per end reason."""
+    return Counter(r.end_reason for r in rows if r.end is not None and r.end <= as_of and r.end_reason)

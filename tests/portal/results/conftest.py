@@ -1,0 +1,58 @@
+"""Two bureaus competing in directe bemiddeling, two municipalities, placements for bureau A only."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import pytest
+
+from ... import factories as f
+
+AS_OF = date(2026, 9, 30)
+
+
+@dataclass
+class Segment:
+    consortium: object
+    alkmaar: object
+    bergen: object
+    bureau_a: object
+    bureau_b: object
+    contract_a: object
+    contract_b: object
+    users: dict
+
+
+def login(client, user) -> None:
+    from flask import g
+    g.pop("_login_user", None)  # the db fixture's app context would keep the previous user
+    with client.session_transaction() as session:
+        session["_user_id"] = str(user.id)
+        session["_fresh"] = True
+
+
+@pytest.fixture
+def segment(db):
+    consortium = f.create_consortium(db)
+    alkmaar = f.create_municipality(db, consortium, "Alkmaar")
+    bergen = f.create_municipality(db, consortium, "Bergen")
+    bureau_a, bureau_b = f.create_provider(db, "Bureau Alfa"), f.create_provider(db, "Bureau Beta")
+    contract_a = f.create_contract(db, consortium, bureau_a)
+    contract_b = f.create_contract(db, consortium, bureau_b)
+    # Bureau A: 10 trajectories, 3 placed (Alkmaar 6, Bergen 4); bureau B: 6 trajectories, none placed.
+    for i in range(10):
+        t = f.create_trajectory(db, contract_a, alkmaar if i < 6 else bergen, start=date(2026, 2, 1))
+        if i < 3:
+            f.create_claim(db, t, "placement", happened=date(2026, 4, 1), submitted=date(2026, 4, 5),
+                           review="approved", reviewed=date(2026, 4, 10))
+    for i in range(6):
+        f.create_trajectory(db, contract_b, alkmaar, start=date(2026, 3, 1))
+    users = {
+        "bureau_a": f.create_user(db, "provider", provider=bureau_a),
+        "bureau_b": f.create_user(db, "provider", provider=bureau_b),
+        "reviewer": f.create_user(db, "reviewer"),
+        "admin": f.create_user(db, "admin"),
+        "klantmanager_bergen": f.create_user(db, "klantmanager", municipality=bergen),
+    }
+    db.commit()
+    return Segment(consortium, alkmaar, bergen, bureau_a, bureau_b, contract_a, contract_b, users)
