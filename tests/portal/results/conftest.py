@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 
 from ... import factories as f
+from tests.factories import log_in
 
 AS_OF = date(2026, 9, 30)
 
@@ -24,11 +25,7 @@ class Segment:
 
 
 def login(client, user) -> None:
-    from flask import g
-    g.pop("_login_user", None)  # the db fixture's app context would keep the previous user
-    with client.session_transaction() as session:
-        session["_user_id"] = str(user.id)
-        session["_fresh"] = True
+    log_in(client, user)
 
 
 @pytest.fixture
