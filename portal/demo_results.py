@@ -107,7 +107,7 @@ def _trajectory(session, rng, plan: Plan, contract, municipality, number: int, s
     group = rng.choice(GROUPS)
     client = register_client(session, None, bsn=_bsn(number), municipality_id=municipality.id,
                              ref=f"CR{number:04d}", first_name="Demo", last_name=f"Cliënt {number}",
-                             target_group=group, benefit=rng.choice(["participatiewet"] * 5 + ["anw", "nug"]))
+                             target_group=group, benefit=rng.choice(["participatiewet"] * 5 + ["anw", "none"]))
     referred_on = start - timedelta(days=rng.randint(3, 14))
     trajectory = Trajectory(ref=f"TR{number:04d}", contract_id=contract.id, provider_id=contract.provider_id,
                             segment=contract.segment, client_id=client.id, municipality_id=municipality.id,

@@ -18,11 +18,12 @@ from decimal import Decimal
 from fractions import Fraction
 from math import ceil
 
-from .claims import APPROVED, PENDING, REJECTED, primary_order
+from .claims import APPROVED, REJECTED, primary_order
 from .glossary import Reason
 from .model import Milestone, Trajectory
 from .money import ZERO, times
 from .results import Cohort, ContractSettlement
+from .reviews import status_on
 from .terms import ContractTerms
 
 NORM_PENDING = Reason.NORM_PENDING.value
@@ -88,9 +89,7 @@ def cohort_members(result: ContractSettlement, trajectories: Iterable[Trajectory
         trajectory = admitted.get(m.trajectory)
         if trajectory is None or m.type != terms.norm_milestone or m.date > as_of or m.submitted > as_of:
             continue
-        review = m.review
-        if review != PENDING and (m.reviewed is None or m.reviewed > as_of):
-            review = PENDING
+        review = status_on(m.reviews, as_of)
         if review == REJECTED:
             continue
         late = terms.deadline is not None and m.submitted > m.date + terms.deadline

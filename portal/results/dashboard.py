@@ -10,7 +10,9 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from fractions import Fraction
 
+from settlement.glossary import Review
 from settlement.money import round_fraction
+from settlement.reviews import status_on
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -105,8 +107,8 @@ def approved_by_type(results: ContractResults) -> dict[str, set[str]]:
     as_of = results.result.as_of
     found: dict[str, set[str]] = defaultdict(set)
     for claim in results.facts.milestones:
-        if (claim.review == "approved" and claim.reviewed is not None and claim.reviewed <= as_of
-                and claim.date <= as_of and claim.submitted <= as_of):
+        if (claim.date <= as_of and claim.submitted <= as_of
+                and status_on(claim.reviews, as_of) == Review.APPROVED.value):
             found[claim.type].add(claim.trajectory)
     return found
 

@@ -5,10 +5,12 @@ from collections.abc import Iterable
 from datetime import date
 from typing import NamedTuple
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from .. import models as m
+from ..clients.facts import facts_at
+from ..models.enums import TARGET_GROUPS
 
 UNKNOWN = "onbekend"
 
@@ -34,18 +36,23 @@ class TrajectoryRow(NamedTuple):
 
 
 def target_groups_for(session: Session, trajectory_ids: Select | Iterable[int]) -> dict[int, tuple[str, str]]:
-    """Return trajectory id -> (target group, benefit) of its client.
+    """Return trajectory id -> (target group, benefit) of its client when the trajectory started.
 
-    The one place that reads a client's target group: when target groups become dated,
-    only this function changes (to the group on the reference date). `trajectory_ids` is
-    a SELECT of ids (set-based, for many) or a few ids.
+    The one place that reads a client's target group for the results pages. Target groups are dated
+    client facts (`portal.clients.facts`): what counts is what held on the trajectory's start (its
+    referral while it has not started). A client in several groups at once is counted in the first in
+    `TARGET_GROUPS` order, so every trajectory is counted once and the mixes add up to 100 %.
     """
     ids = trajectory_ids if isinstance(trajectory_ids, Select) else list(trajectory_ids)
     rows = session.execute(
-        select(m.Trajectory.id, m.Client.target_group, m.Client.benefit)
-        .join(m.Client, m.Client.id == m.Trajectory.client_id)
+        select(m.Trajectory.id, m.Trajectory.client_id, func.coalesce(m.Trajectory.start, m.Trajectory.referred_on))
         .where(m.Trajectory.id.in_(ids))).all()
-    return {tid: (group or UNKNOWN, benefit or UNKNOWN) for tid, group, benefit in rows}
+    facts = facts_at(session, rows)
+    return {tid: (_first_group(f.target_groups), f.benefit or UNKNOWN) for tid, f in facts.items()}
+
+
+def _first_group(groups: frozenset[str]) -> str:
+    return next((g for g in TARGET_GROUPS if g in groups), UNKNOWN)
 
 
 def trajectory_rows(session: Session, contract_ids: Iterable[int]) -> list[TrajectoryRow]:
