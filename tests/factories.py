@@ -148,3 +148,15 @@ def log_in(client, user: User) -> None:
     with client.session_transaction() as session:
         session.update({"_user_id": str(user.id), "_fresh": True, TOKEN_KEY: user.session_token,
                         STARTED_KEY: now, SEEN_KEY: now})
+
+
+def create_legacy_dual_role_user(db: Session, provider: Provider) -> User:
+    """A bureau user who also holds the reviewer role: accounts from before such roles could not be combined.
+
+    `create_user` refuses the combination now; the services must still refuse such a user their own work.
+    """
+    from portal.models import RoleGrant
+    user = create_user(db, "provider", provider=provider)
+    user.grants.append(RoleGrant(role="reviewer"))
+    db.flush()
+    return user

@@ -214,7 +214,7 @@ def test_deciding_twice_is_a_conflict(db, ow, reviewer_client):
 
 
 def test_whoever_filed_sees_no_decision_form(db, ow, client):
-    both = f.create_user(db, "provider", "reviewer", provider=ow.provider)
+    both = f.create_legacy_dual_role_user(db, ow.provider)
     objection = file_objection(db, both, ow.line(ow.late), MOTIVATION)
     db.commit()
     login(client, both)
