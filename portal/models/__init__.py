@@ -2,6 +2,7 @@
 from .account import ApiToken, AuditEvent, LoginAttempt, RoleGrant, User
 from .base import Base
 from .contract import Contract, ExcludedEndReason, FundingShare, MunicipalityCap, StaffelStep, Tranche
+from .history import FactVersion  # noqa: F401 (registers the fact_version table and its flush hook)
 from .finance import (CreditNoteCorrection, DocumentCounter, Invoice, InvoiceLine, Objection, Payment,
                       SettlementLine, SettlementRun)
 from .organisation import Consortium, Municipality, Provider
