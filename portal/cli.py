@@ -43,3 +43,4 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(import_scenario_command)
     app.cli.add_command(export_scenario_command)
     app.cli.add_command(settlement_cli)
+    from .history import cli as _history_commands  # noqa: F401 (adds replay and diff to the settlement group)
