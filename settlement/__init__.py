@@ -25,6 +25,7 @@ from .model import (
     Municipality,
     Norm,
     Provider,
+    ReviewDecision,
     Scenario,
     StaffelStep,
     Trajectory,
@@ -32,14 +33,17 @@ from .model import (
 )
 from .money import fmt_amount, to_cents
 from .results import Cohort, ContractSettlement, Invoice, Line, Settlement, Sums, Totals
+from .reviews import decision_on, one_decision, status_on
 from .runs import Invoiced, RunDocument, RunLine, RunResult, diff_run
-from .scenario import dump_scenario, parse_scenario
+from .scenario_reader import parse_scenario
+from .scenario_writer import dump_scenario
 from .validation import Problem, ScenarioError
 
 __all__ = [
     "Client", "Cohort", "Consortium", "Contract", "ContractSettlement", "FundingShare", "Invoice", "Invoiced",
-    "Line", "Milestone", "Municipality", "Norm", "Problem", "Provider", "RunDocument", "RunLine", "RunResult",
-    "Scenario", "ScenarioError", "Settlement", "StaffelStep", "Sums", "Totals", "Trajectory", "Tranche",
-    "contract_document", "diff_run", "dump_scenario", "evaluate", "evaluate_contract", "explain", "explain_line",
-    "fmt_amount", "is_valid_bsn", "parse_scenario", "settlement_document", "split_amount", "to_cents",
+    "Line", "Milestone", "Municipality", "Norm", "Problem", "Provider", "ReviewDecision", "RunDocument",
+    "RunLine", "RunResult", "Scenario", "ScenarioError", "Settlement", "StaffelStep", "Sums", "Totals",
+    "Trajectory", "Tranche", "contract_document", "decision_on", "diff_run", "dump_scenario", "evaluate",
+    "evaluate_contract", "explain", "explain_line", "fmt_amount", "is_valid_bsn", "one_decision",
+    "parse_scenario", "settlement_document", "split_amount", "status_on", "to_cents",
 ]

@@ -11,7 +11,7 @@ from .document import settlement_document
 from .evaluation import evaluate
 from .explain import explain_line
 from .model import Scenario
-from .scenario import parse_scenario
+from .scenario_reader import parse_scenario
 from .validation import Problem, ScenarioError
 
 EXIT_OK = 0

@@ -13,7 +13,8 @@ from .cohorts import CohortCounts, build_cohort
 from .funding import FundingSplitter
 from .glossary import NoLine
 from .lines import LineSettler, claim_reason
-from .model import Contract, Milestone, Scenario, Trajectory
+from .model import Contract, Milestone, ReviewDecision, Scenario, Trajectory
+from .reviews import STATUS_OF, decision_on
 from .results import Cohort, ContractSettlement, Line, Settlement, Totals
 from .terms import ContractTerms
 from .totals import Outcome, invoices_of, totals_from
@@ -89,6 +90,7 @@ class _Evaluation:
         self.later: set[str] = set()  # trajectories that start after as_of
         self.no_line: dict[str, str] = {}
         self.ranked: list[list[Claim]] = []  # groups with more than one claim, to rank
+        self.rejected: dict[str, tuple[ReviewDecision, ...]] = {}  # review histories of rejected milestones
 
     def run(self, trajectories: Iterable[Trajectory], milestones: Iterable[Milestone]) -> ContractSettlement:
         self.collect_trajectories(trajectories)
@@ -107,6 +109,7 @@ class _Evaluation:
             refused=MappingProxyType(refused),
             volume_limits=MappingProxyType(volume_limits),
             no_line=MappingProxyType(self.no_line),
+            rejected_reviews=MappingProxyType(self.rejected),
         )
 
     def collect_trajectories(self, trajectories: Iterable[Trajectory]) -> None:
@@ -135,6 +138,7 @@ class _Evaluation:
         windowed = terms.windowed_types
         window_end_of = terms.window_end
         window_ends = terms.window_ends
+        status_of = STATUS_OF
         for m in milestones:
             entry = existing.get(m.trajectory)
             if entry is None:
@@ -147,14 +151,20 @@ class _Evaluation:
             if day > as_of or submitted > as_of:
                 no_line[m.ref] = NOT_YET_KNOWN
                 continue
-            review = m.review
-            if review != PENDING:
-                reviewed = m.reviewed
-                if reviewed is None or reviewed > as_of:
-                    review = PENDING  # the decision had not happened yet on as_of
-                elif review == REJECTED:
-                    no_line[m.ref] = REJECTED_CLAIM  # rejected milestones are no claims
-                    continue
+            # The review status on as_of (section 2): the decision in force then.
+            reviews = m.reviews
+            if not reviews:
+                review = PENDING
+            else:
+                decision = decision_on(reviews, as_of)
+                if decision is None:
+                    review = PENDING  # no decision had happened yet on as_of
+                else:
+                    review = status_of[decision.decision]
+                    if review == REJECTED:
+                        no_line[m.ref] = REJECTED_CLAIM  # rejected (or revoked) milestones are no claims
+                        self.rejected[m.ref] = reviews
+                        continue
             if deadline is None:
                 last_day = None
                 late = False
@@ -284,7 +294,8 @@ class _Evaluation:
                     append(new_tuple(Line, (
                         m.ref, ref, municipality, code, amount,
                         status, reason, payable, withheld, pending, funding,
-                        kind, m.date, m.submitted, review, None if review == PENDING else m.reviewed,
-                        start, deadline, window_end, primary_ref, result, index,
+                        kind, m.date, m.submitted, review,
+                        None if review == PENDING else decision_on(m.reviews, self.as_of).date,
+                        start, deadline, window_end, primary_ref, result, index, m.reviews,
                     )))
         return tuple(lines), totals_from(self.contract, outcomes, split)

@@ -9,9 +9,11 @@ from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 
-from .glossary import NoLine, Reason, VolumeLimit
+from .glossary import Decision, NoLine, Reason, VolumeLimit
+from .model import ReviewDecision
 from .money import round_fraction
 from .results import Cohort, ContractSettlement, Line, Settlement
+from .reviews import decision_index
 
 _TYPES = {
     "intake": "intake",
@@ -21,7 +23,7 @@ _TYPES = {
     "sustained_placement": "duurzame plaatsing",
     "completion": "afronding",
 }
-_REVIEWS = {"approved": "goedgekeurd", "rejected": "afgewezen", "pending": "nog niet beoordeeld"}
+_DECISIONS = {"approved": "goedgekeurd", "rejected": "afgewezen", "revoked": "goedkeuring ingetrokken"}
 _STATUS = {"payable": "uitbetaalbaar", "partial": "deels uitbetaalbaar", "withheld": "ingehouden",
            "pending": "in afwachting"}
 _COHORT_STATUS = {"pending": "nog niet definitief", "met": "norm gehaald", "not_met": "norm niet gehaald"}
@@ -52,7 +54,7 @@ def explain(settlement: ContractSettlement, line: Line) -> str:
         f"Regel {line.milestone} — perceel {settlement.code}, traject {line.trajectory} "
         f"(gestart {_d(line.trajectory_start)}), gemeente {line.municipality}.",
         f"Mijlpaal: {_TYPES.get(line.type, line.type)} van {_d(line.date)}, ingediend {_d(line.submitted)}, "
-        f"{_review(line)}; tranche '{line.tranche}' van {_eur(line.amount)}"
+        f"{_review(line, settlement.as_of)}; tranche '{line.tranche}' van {_eur(line.amount)}"
         f"{' (resultaattranche, afhankelijk van de prestatienorm)' if line.result else ''}.",
         f"Uitkomst per peildatum {_d(settlement.as_of)}: {_STATUS.get(line.status, line.status)}"
         f"{f' ({line.reason})' if line.reason else ''} — uitbetaalbaar {_eur(line.payable)}, "
@@ -169,14 +171,36 @@ def _explain_no_line(settlement: ContractSettlement, ref: str, why: str) -> str:
         NoLine.REJECTED: "de claim is afgewezen; afgewezen claims tellen nergens voor mee",
         NoLine.NO_TRANCHE: "het perceel kent geen tranche voor deze mijlpaalsoort (hij kan wel meetellen voor de norm)",
     }
-    return (f"Mijlpaal {ref} (perceel {settlement.code}) heeft geen regel per peildatum "
+    text = (f"Mijlpaal {ref} (perceel {settlement.code}) heeft geen regel per peildatum "
             f"{_d(settlement.as_of)}: {reasons.get(why, why)}.")
+    reviews = settlement.rejected_reviews.get(ref)
+    if reviews:
+        text += f"\nBeoordeling: {_history_text(reviews, settlement.as_of)}."
+    return text
 
 
-def _review(line: Line) -> str:
-    if line.review == "pending":
-        return "nog niet beoordeeld"
-    return f"{_REVIEWS.get(line.review, line.review)} op {_d(line.reviewed)}"
+def _review(line: Line, as_of: date) -> str:
+    return _history_text(line.reviews, as_of)
+
+
+def _history_text(reviews: tuple[ReviewDecision, ...], as_of: date) -> str:
+    """Name the decision in force on as_of and the later decisions it leaves out (section 2)."""
+    position = decision_index(reviews, as_of)
+    if position < 0:
+        text = "nog niet beoordeeld op de peildatum"
+    else:
+        decision = reviews[position]
+        text = f"{_DECISIONS.get(decision.decision, decision.decision)} op {_d(decision.date)}"
+        if len(reviews) > 1:
+            text += f" (besluit {position + 1} van {len(reviews)} in de beoordelingsgeschiedenis)"
+        if decision.decision == Decision.REVOKED:
+            text += ", en telt daarom als afgewezen"
+    later = reviews[position + 1:]
+    if later:
+        ignored = "; ".join(f"{_DECISIONS.get(d.decision, d.decision)} op {_d(d.date)}" for d in later)
+        text += (f"; {'het latere besluit' if len(later) == 1 else 'de latere besluiten'} ({ignored}) "
+                 f"{'telt' if len(later) == 1 else 'tellen'} niet mee: na de peildatum {_d(as_of)}")
+    return text
 
 
 def _d(day: date | None) -> str:

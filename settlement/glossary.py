@@ -61,6 +61,14 @@ class Review(StrEnum):
     PENDING = "pending"
 
 
+class Decision(StrEnum):
+    """One decision in a milestone's review history (section 2)."""
+
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    REVOKED = "revoked"  # an approval withdrawn: from then on the claim counts as rejected
+
+
 class EndReason(StrEnum):
     """Why a trajectory ended."""
 
@@ -132,8 +140,10 @@ class DocumentKind(StrEnum):
 SEGMENTS = frozenset(m.value for m in Segment)
 MILESTONE_TYPES = frozenset(m.value for m in MilestoneType)
 REVIEWS = frozenset(m.value for m in Review)
+DECISIONS = frozenset(m.value for m in Decision)
 END_REASONS = frozenset(m.value for m in EndReason)
 REASONS = frozenset(m.value for m in Reason)
 
 SCENARIO_FORMAT = "reintegratie-scenario/1"
 SETTLEMENT_FORMAT = "reintegratie-settlement/1"
+RUNS_FORMAT = "reintegratie-runs/1"

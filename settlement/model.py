@@ -126,18 +126,28 @@ class Trajectory:
     end_reason: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class ReviewDecision:
+    """One review decision on a milestone: approved, rejected or revoked (glossary.Decision), and its date."""
+
+    decision: str
+    date: date
+
+
 @fast_init  # scenarios hold hundreds of thousands: see _speed.fast_init
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Milestone:
-    """A milestone claimed for a trajectory, with its review as recorded."""
+    """A milestone claimed for a trajectory, with its review history in the order the decisions were taken.
+
+    No decision means pending review; `reviews.status_on` tells the status on a date.
+    """
 
     ref: str
     trajectory: str
     type: str
     date: date
     submitted: date
-    review: str = "pending"
-    reviewed: date | None = None
+    reviews: tuple[ReviewDecision, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -153,3 +163,5 @@ class Scenario:
     milestones: tuple[Milestone, ...]
     # None: the scenario has no clients list, so trajectories' clients are not checked.
     clients: tuple[Client, ...] | None = None
+    # The dates at which `python -m settlement runs` issues runs, in order (may be empty).
+    runs: tuple[date, ...] = ()

@@ -8,7 +8,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import NamedTuple
 
-from .model import Contract
+from .model import Contract, ReviewDecision
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -56,14 +56,15 @@ class Line(NamedTuple):
     type: str  # milestone type
     date: date
     submitted: date
-    review: str  # Review as of the reference date (a later decision is still pending)
-    reviewed: date | None  # date of that decision, None while pending
+    review: str  # Review status as of the reference date (the decision in force then; see reviews.py)
+    reviewed: date | None  # date of the decision in force, None while pending
     trajectory_start: date
     deadline: date | None  # last day to submit in time; None without a deadline
     window_end: date | None  # last day of the window; None when only the start limits it
     primary: str  # milestone ref of the claim that counts for this trajectory and type
     result: bool  # a result tranche under a norm
     cohort: int | None  # index into ContractSettlement.cohorts; None when not admitted
+    reviews: tuple[ReviewDecision, ...] = ()  # the milestone's whole review history, later decisions included
 
     def __hash__(self) -> int:
         # The funding mapping is not hashable; the line's identity and amount are enough.
@@ -118,6 +119,8 @@ class ContractSettlement:
     volume_limits: Mapping[str, str] = field(hash=False)
     # Milestone ref -> NoLine for the contract's milestones that produced no line.
     no_line: Mapping[str, str] = field(hash=False)
+    # Milestone ref -> review history, for the milestones that count as rejected on as_of.
+    rejected_reviews: Mapping[str, tuple[ReviewDecision, ...]] = field(default_factory=dict, hash=False)
     # Milestone ref -> position in `lines`, built on the first call of line().
     _line_index: dict[str, int] | None = field(default=None, hash=False, compare=False, repr=False)
 

@@ -148,11 +148,9 @@ def _as_recorded(connection, contract: m.Contract, trajectory_rows, claim_rows, 
     return trajectories, claims
 
 
-_UNSET = object()
-
-
 def _versions(connection, subject_column, join_on, contract, recorded_at, claims=False) -> dict[int, dict]:
-    """Return subject id -> field -> (value as recorded at the moment, or _UNSET and the first previous value)."""
+    """Return subject id -> field -> its value as recorded at the moment (before its first version: the value
+    that version replaced)."""
     query = select(subject_column, m.FactVersion.field, m.FactVersion.value, m.FactVersion.previous_value,
                    m.FactVersion.recorded_at).select_from(m.FactVersion)
     if claims:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import settlement
+from settlement.reviews import STATUS_OF
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -64,13 +65,14 @@ def import_scenario(session: Session, scenario: settlement.Scenario, actor: m.Us
     session.flush()
     now = clock.now()
     for ms in scenario.milestones:
-        decided = ms.review != "pending" and ms.reviewed is not None
+        # Every decision of the history becomes a review row; the claim shows the last one.
+        last = ms.reviews[-1] if ms.reviews else None
         claim = m.MilestoneClaim(ref=ms.ref, trajectory_id=trajectories[ms.trajectory].id, type=ms.type, date=ms.date,
-                                 submitted=ms.submitted, review=ms.review if decided else "pending",
-                                 reviewed=ms.reviewed if decided else None)
-        if decided:
-            claim.reviews = [m.Review(decision=ms.review, decided_on=ms.reviewed, decided_at=now,
-                                      reason_text="Overgenomen uit import")]
+                                 submitted=ms.submitted,
+                                 review="pending" if last is None else STATUS_OF[last.decision],
+                                 reviewed=None if last is None else last.date)
+        claim.reviews = [m.Review(decision=d.decision, decided_on=d.date, decided_at=now,
+                                  reason_text="Overgenomen uit import") for d in ms.reviews]
         session.add(claim)
     session.flush()
     summary = ImportSummary(len(contracts), len(clients), len(trajectories), len(scenario.milestones))

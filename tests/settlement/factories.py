@@ -14,6 +14,7 @@ from settlement import (
     Trajectory,
     Tranche,
     evaluate_contract,
+    one_decision,
 )
 
 D = Decimal
@@ -78,12 +79,12 @@ def make_claim(
     review: str = "approved",
     reviewed: date | None = None,
 ) -> Milestone:
-    """A milestone claimed a week after it happened and reviewed five days later."""
+    """A milestone claimed a week after it happened and reviewed five days later (one decision)."""
     submitted = day + timedelta(days=7) if submitted is None else submitted
     if reviewed is None and review != "pending":
         reviewed = submitted + timedelta(days=5)
-    return Milestone(ref=ref, trajectory=trajectory, type=type, date=day, submitted=submitted, review=review,
-                     reviewed=reviewed)
+    return Milestone(ref=ref, trajectory=trajectory, type=type, date=day, submitted=submitted,
+                     reviews=one_decision(review, reviewed))
 
 
 def settle(contract: Contract | None = None, trajectories=(), claims=(), as_of: date = date(2028, 12, 31)

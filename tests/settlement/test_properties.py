@@ -20,6 +20,7 @@ from settlement import (
     Municipality,
     Norm,
     Provider,
+    ReviewDecision,
     Scenario,
     StaffelStep,
     Trajectory,
@@ -93,6 +94,20 @@ def contracts(draw, code: str) -> Contract:
 
 
 @st.composite
+def review_histories(draw, submitted: date) -> tuple[ReviewDecision, ...]:
+    """A valid review history: none to four decisions, dates never going back, revoked only after approved."""
+    history: list[ReviewDecision] = []
+    day = submitted
+    for _ in range(draw(st.sampled_from([0, 1, 1, 1, 2, 3, 4]))):
+        day += days(draw, 0, 200)
+        allowed = ["approved", "approved", "rejected"]
+        if history and history[-1].decision == "approved":
+            allowed.append("revoked")
+        history.append(ReviewDecision(draw(st.sampled_from(allowed)), day))
+    return tuple(history)
+
+
+@st.composite
 def scenarios(draw) -> Scenario:
     contract_list = [draw(contracts(f"C{i}")) for i in range(draw(st.integers(1, 2)))]
     trajectories = []
@@ -114,10 +129,8 @@ def scenarios(draw) -> Scenario:
             trajectory = draw(st.sampled_from(trajectories))
             day = trajectory.start + days(draw, -10, 450)
             submitted = day + days(draw, 0, 100)
-            review = draw(st.sampled_from(["approved", "approved", "pending", "rejected"]))
-            reviewed = draw(st.none() | st.just(submitted + days(draw, 0, 40))) if review != "pending" else None
             milestones.append(Milestone(ref=f"M{i:03d}", trajectory=trajectory.ref, type=draw(st.sampled_from(TYPES)),
-                                        date=day, submitted=submitted, review=review, reviewed=reviewed))
+                                        date=day, submitted=submitted, reviews=draw(review_histories(submitted))))
     return Scenario(
         as_of=BASE + days(draw, 0, 1300),
         consortium=Consortium(code="NK", name="Noord-Kennemerland"),
@@ -199,7 +212,7 @@ def test_an_approved_in_time_in_window_result_never_lowers_what_is_payable(scena
                     scenario.as_of)
     reviewed = submitted + timedelta(days=data.draw(st.integers(0, (scenario.as_of - submitted).days)))
     claim = Milestone(ref="MNEW", trajectory=trajectory.ref, type=norm.milestone, date=day, submitted=submitted,
-                      review="approved", reviewed=reviewed)
+                      reviews=(ReviewDecision("approved", reviewed),))
     before = evaluate(scenario).contract(contract.code)
     after = evaluate(replace(scenario, milestones=(*scenario.milestones, claim))).contract(contract.code)
     assert after.totals.payable >= before.totals.payable

@@ -7,7 +7,7 @@ from fractions import Fraction
 
 import pytest
 
-from settlement import Contract, Milestone, StaffelStep, Tranche, evaluate_contract
+from settlement import Contract, Milestone, StaffelStep, Tranche, evaluate_contract, one_decision
 from settlement.dates import add_months
 from settlement.terms import ContractTerms, measurement_periods, tranche_amount
 
@@ -83,7 +83,7 @@ def test_milestone_on_as_of_exists():
 ])
 def test_review_not_yet_decided_on_as_of_is_pending(review, reviewed):
     claim = Milestone(ref="M1", trajectory="T1", type="intake", date=date(2026, 2, 3), submitted=date(2026, 2, 10),
-                      review=review, reviewed=reviewed)
+                      reviews=one_decision(review, reviewed))
     result = settle(trajectories=[make_trajectory()], claims=[claim], as_of=date(2026, 3, 1))
     line = line_of(result, "M1")
     assert (line.status, line.reason, line.pending, line.review) == ("pending", "AWAITING_REVIEW", D("800.00"),

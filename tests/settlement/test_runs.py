@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from settlement import Invoiced, Milestone, diff_run
+from settlement import Invoiced, Milestone, ReviewDecision, diff_run
 
 from .factories import HALF_HALF, D, make_claim, make_contract, placed_cohort, settle
 
@@ -61,7 +61,8 @@ def test_revoked_approval_credits_its_own_line_and_corrects_the_cohort():
     first = settle(trajectories=trajectories, claims=claims, as_of=AS_OF)
     assert first.cohorts[0].status == "met"
     # After an audit the approval of one placement is withdrawn: it is rejected.
-    audited = [replace(c, review="rejected", reviewed=date(2028, 4, 1)) if c.ref == "MT000" else c for c in claims]
+    audited = [replace(c, reviews=(*c.reviews, ReviewDecision("revoked", date(2028, 4, 1)))) if c.ref == "MT000" else c
+               for c in claims]
     second = settle(trajectories=trajectories, claims=audited, as_of=date(2028, 4, 1))
     assert second.cohorts[0].status == "not_met"
     run = run_of(second, invoiced_from(first))
@@ -83,7 +84,7 @@ def test_revoked_approval_credits_its_own_line_and_corrects_the_cohort():
 def test_approval_reopened_for_review_is_revoked_and_holds_the_cohort():
     trajectories, claims = met_cohort()
     first = settle(trajectories=trajectories, claims=claims, as_of=AS_OF)
-    reopened = [replace(c, review="pending", reviewed=None) if c.ref == "MT000" else c for c in claims]
+    reopened = [replace(c, reviews=()) if c.ref == "MT000" else c for c in claims]
     second = settle(trajectories=trajectories, claims=reopened, as_of=date(2028, 4, 1))
     run = run_of(second, invoiced_from(first))
     by_ref = {rl.milestone: rl for rl in run.lines}
@@ -119,7 +120,7 @@ def test_pending_line_approved_later_is_simply_newly_payable():
     trajectories = placed_cohort(1, 0)[0]
     pending = make_claim("M1", "T000", "intake", date(2026, 2, 3), review="pending")
     first = settle(trajectories=trajectories, claims=[pending], as_of=date(2026, 3, 1))
-    approved = replace(pending, review="approved", reviewed=date(2026, 3, 5))
+    approved = replace(pending, reviews=(ReviewDecision("approved", date(2026, 3, 5)),))
     second = settle(trajectories=trajectories, claims=[approved], as_of=date(2026, 3, 5))
     run = run_of(second, invoiced_from(first))
     assert (run.lines[0].amount, run.lines[0].reason) == (D("800.00"), None)
@@ -174,7 +175,7 @@ def test_negative_split_mirrors_the_positive_one():
 def test_run_lines_keep_the_current_line():
     trajectories, claims = placed_cohort(1, 0)
     claims = [Milestone(ref="M1", trajectory="T000", type="intake", date=date(2026, 2, 3),
-                        submitted=date(2026, 2, 4), review="approved", reviewed=date(2026, 2, 5))]
+                        submitted=date(2026, 2, 4), reviews=(ReviewDecision("approved", date(2026, 2, 5)),))]
     result = settle(trajectories=trajectories, claims=claims, as_of=AS_OF)
     run = run_of(result)
     assert run.lines[0].line == result.lines[0]

@@ -41,7 +41,7 @@ def required(document: dict) -> dict:
 
 
 def test_fixtures_are_present():
-    assert len(SCENARIOS) == 7
+    assert len(SCENARIOS) == 9
     for path in SCENARIOS:
         assert path.with_name(path.stem + ".expected.json").exists()
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from settlement import Problem, ScenarioError, parse_scenario
-from settlement.scenario import _ScenarioParser
+from settlement.scenario_reader import _ScenarioParser
 from settlement.bsn import is_valid_bsn
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "scenarios"
@@ -83,7 +83,7 @@ def test_optional_keys_may_be_absent_or_null():
     scenario = parse_scenario(data)
     assert scenario.clients is None
     assert scenario.contracts[0].norm is None and scenario.contracts[0].funding == ()
-    assert {m.review for m in scenario.milestones} == {"pending"}
+    assert {m.reviews for m in scenario.milestones} == {()}
 
 
 @pytest.mark.parametrize("path, change", [

@@ -1,4 +1,4 @@
-"""Read and write `reintegratie-scenario/1` documents.
+"""Read `reintegratie-scenario/1` documents (`scenario_writer` writes them).
 
 `parse_scenario` checks everything `scenario-format.md` calls invalid and raises one
 ScenarioError that lists every problem with its JSON path; nothing is half-parsed.
@@ -11,7 +11,7 @@ from typing import Any
 
 from ._speed import gc_paused
 from .bsn import is_valid_bsn
-from .glossary import END_REASONS, MILESTONE_TYPES, REVIEWS, SCENARIO_FORMAT, SEGMENTS
+from .glossary import DECISIONS, END_REASONS, MILESTONE_TYPES, REVIEWS, SCENARIO_FORMAT, SEGMENTS, Decision
 from .model import (
     Client,
     Consortium,
@@ -21,19 +21,19 @@ from .model import (
     Municipality,
     Norm,
     Provider,
+    ReviewDecision,
     Scenario,
     StaffelStep,
     Trajectory,
     Tranche,
 )
-from .money import fmt_decimal
 from .validation import Reader, ScenarioError, describe, join
 
 _HUNDRED = Decimal(100)
 
 TOP_REQUIRED = ("format", "as_of", "consortium", "municipalities", "providers", "contracts", "trajectories",
                 "milestones")
-TOP_OPTIONAL = ("clients",)
+TOP_OPTIONAL = ("clients", "runs")
 CONSORTIUM_REQUIRED = ("code", "name")
 CONSORTIUM_OPTIONAL = ("lead_municipality",)
 MUNICIPALITY_REQUIRED = ("code", "name")
@@ -52,18 +52,22 @@ CLIENT_OPTIONAL = ("municipality", "target_group", "benefit")
 TRAJECTORY_REQUIRED = ("ref", "contract", "municipality", "start")
 TRAJECTORY_OPTIONAL = ("client", "end", "end_reason")
 MILESTONE_REQUIRED = ("ref", "trajectory", "type", "date", "submitted")
-MILESTONE_OPTIONAL = ("review", "reviewed")
+MILESTONE_OPTIONAL = ("review", "reviewed", "reviews")
+DECISION_REQUIRED = ("decision", "date")
 
 # Canonical string objects for the closed lists: every milestone of a parsed scenario
 # shares one "intake" object instead of its own copy from the JSON decoder. Evaluation
 # hashes and compares these per claim, and shared objects stay in the CPU cache.
 _CANONICAL_TYPES = {value: value for value in MILESTONE_TYPES}
 _CANONICAL_REVIEWS = {value: value for value in REVIEWS}
+_CANONICAL_DECISIONS = {value: value for value in DECISIONS}
+_APPROVED, _REVOKED = Decision.APPROVED.value, Decision.REVOKED.value
 _CANONICAL_END_REASONS = {value: value for value in END_REASONS}
 
 _TRAJECTORY_KEYS = frozenset(TRAJECTORY_REQUIRED + TRAJECTORY_OPTIONAL)
 _TRAJECTORY_REQUIRED = frozenset(TRAJECTORY_REQUIRED)
-_MILESTONE_KEYS = frozenset(MILESTONE_REQUIRED + MILESTONE_OPTIONAL)
+# The fast path reads the review/reviewed pair; a milestone with `reviews` takes the long way.
+_MILESTONE_KEYS = frozenset(MILESTONE_REQUIRED + ("review", "reviewed"))
 _MILESTONE_REQUIRED = frozenset(MILESTONE_REQUIRED)
 
 
@@ -87,6 +91,8 @@ class _ScenarioParser(Reader):
         # code/ref -> the one string object that stands for it in the built scenario
         # (see _CANONICAL_TYPES for why sharing matters).
         self.canonical: dict[str, str] = {}
+        # (review, reviewed) -> its one-decision history, shared (decisions are frozen).
+        self.histories: dict[tuple[str | None, object], tuple[ReviewDecision, ...]] = {}
 
     def unique(self, seen: dict[str, str | int], value: str | None, path: str, what: str) -> None:
         if value is None:
@@ -129,6 +135,7 @@ class _ScenarioParser(Reader):
             clients = [self.client(raw, join("clients", i)) for i, raw in enumerate(raw_clients)]
         trajectories = self.trajectory_list(self.items(root, "trajectories", ""))
         milestones = self.milestone_list(self.items(root, "milestones", ""))
+        runs = self.run_dates(root)
 
         if self.problems:
             raise ScenarioError(self.problems)
@@ -141,7 +148,29 @@ class _ScenarioParser(Reader):
             clients=None if clients is None else tuple(clients),
             trajectories=tuple(trajectories),
             milestones=tuple(milestones),
+            runs=runs,
         )
+
+    def run_dates(self, root: dict) -> tuple:
+        raw = self.array(root, "runs", "")
+        if raw is None:
+            return ()
+        if not raw:
+            self.problem("runs", "must not be empty (leave it out for one run as of as_of)")
+        dates = []
+        for k, value in enumerate(raw):
+            path = join("runs", k)
+            if not isinstance(value, str):
+                self.problem(path, f"expected a date as a string YYYY-MM-DD, got {describe(value)}")
+                continue
+            day = self.parse_date(value)
+            if day is None:
+                self.problem(path, f"not a real date in the form YYYY-MM-DD: {value!r}")
+                continue
+            if dates and day < dates[-1]:
+                self.problem(path, f"runs go back: {day} is before the run of {dates[-1]}")
+            dates.append(day)
+        return tuple(dates)
 
     def consortium(self, raw: Any, path: str) -> Consortium | None:
         obj = self.object(raw, path, CONSORTIUM_REQUIRED, CONSORTIUM_OPTIONAL) if raw is not None else None
@@ -463,9 +492,9 @@ class _ScenarioParser(Reader):
                                               and (reviewed := dates.get(reviewed) or self.parse_date(reviewed))))
                 ):
                     seen[ref] = i  # its path, milestones[i], is only spelt out for a duplicate
-                    # Milestone's fields in order: ref, trajectory, type, date, submitted, review, reviewed.
-                    append(make_milestone(ref, canonical[trajectory], kind, day, submitted, review or "pending",
-                                          reviewed))
+                    # Milestone's fields in order: ref, trajectory, type, date, submitted, reviews.
+                    append(make_milestone(ref, canonical[trajectory], kind, day, submitted,
+                                          self.one_decision(review, reviewed)))
                     continue
             milestone = self.milestone(raw, join("milestones", i))
             if milestone is not None:
@@ -478,99 +507,60 @@ class _ScenarioParser(Reader):
             return None
         ref = self.identifier(obj, "ref", path)
         self.unique(self.milestones, ref, join(path, "ref"), "milestone ref")
-        return Milestone(
-            ref=ref,
-            trajectory=self.reference(obj, "trajectory", path, self.trajectories, "trajectory"),
-            type=self.choice(obj, "type", path, MILESTONE_TYPES, "milestone type"),
-            date=self.date(obj, "date", path),
-            submitted=self.date(obj, "submitted", path),
-            review=self.choice(obj, "review", path, REVIEWS, "review") or "pending",
-            reviewed=self.date(obj, "reviewed", path),
-        )
+        trajectory = self.reference(obj, "trajectory", path, self.trajectories, "trajectory")
+        kind = self.choice(obj, "type", path, MILESTONE_TYPES, "milestone type")
+        day = self.date(obj, "date", path)
+        submitted = self.date(obj, "submitted", path)
+        review = self.choice(obj, "review", path, REVIEWS, "review")
+        reviewed = self.date(obj, "reviewed", path)
+        if obj.get("reviews") is not None:
+            for key in ("review", "reviewed"):
+                if obj.get(key) is not None:
+                    self.problem(join(path, key), "not allowed together with reviews (the history says it all)")
+            reviews = self.review_history(obj, path, submitted)
+        else:
+            reviews = self.one_decision(review, reviewed)
+        return Milestone(ref=ref, trajectory=trajectory, type=_CANONICAL_TYPES.get(kind), date=day,
+                         submitted=submitted, reviews=reviews)
 
+    def one_decision(self, review: str | None, reviewed) -> tuple[ReviewDecision, ...]:
+        # The review/reviewed pair: one decision, or none while pending or undated.
+        key = (review, reviewed)
+        history = self.histories.get(key)
+        if history is None:
+            decided = review is not None and review != "pending" and reviewed is not None
+            history = self.histories[key] = (ReviewDecision(_CANONICAL_REVIEWS[review], reviewed),) if decided else ()
+        return history
 
-# -- writing ---------------------------------------------------------------------------
-
-
-def dump_scenario(scenario: Scenario) -> dict[str, Any]:
-    """Write a Scenario as a reintegratie-scenario/1 document (parse_scenario reads it back equal)."""
-    document: dict[str, Any] = {
-        "format": SCENARIO_FORMAT,
-        "as_of": scenario.as_of.isoformat(),
-        "consortium": _optional({
-            "code": scenario.consortium.code,
-            "name": scenario.consortium.name,
-            "lead_municipality": scenario.consortium.lead_municipality,
-        }),
-        "municipalities": [{"code": m.code, "name": m.name} for m in scenario.municipalities],
-        "providers": [
-            _optional({"code": p.code, "name": p.name, "kvk": p.kvk, "vat_id": p.vat_id, "iban": p.iban})
-            for p in scenario.providers
-        ],
-        "contracts": [dump_contract(c) for c in scenario.contracts],
-    }
-    if scenario.clients is not None:
-        document["clients"] = [
-            _optional({"ref": c.ref, "bsn": c.bsn, "municipality": c.municipality,
-                       "target_group": c.target_group, "benefit": c.benefit})
-            for c in scenario.clients
-        ]
-    document["trajectories"] = [
-        {"ref": t.ref, "contract": t.contract, "client": t.client, "municipality": t.municipality,
-         "start": t.start.isoformat(), "end": _iso(t.end), "end_reason": t.end_reason}
-        for t in scenario.trajectories
-    ]
-    document["milestones"] = [
-        {"ref": m.ref, "trajectory": m.trajectory, "type": m.type, "date": m.date.isoformat(),
-         "submitted": m.submitted.isoformat(), "review": m.review, "reviewed": _iso(m.reviewed)}
-        for m in scenario.milestones
-    ]
-    return document
-
-
-def dump_contract(contract: Contract) -> dict[str, Any]:
-    """Write one contract as it appears in a scenario's `contracts`."""
-    document: dict[str, Any] = {
-        "code": contract.code,
-        "provider": contract.provider,
-        "segment": contract.segment,
-        "start": contract.start.isoformat(),
-        "end": contract.end.isoformat(),
-        "price": fmt_decimal(contract.price),
-        "vat_rate": fmt_decimal(contract.vat_rate),
-        "max_trajectories": contract.max_trajectories,
-        "municipality_caps": None if contract.municipality_caps is None else dict(contract.municipality_caps),
-        "submission_deadline_days": contract.submission_deadline_days,
-        "tranches": [
-            _optional({
-                "code": t.code,
-                "milestone": t.milestone,
-                "share": None if t.share is None else fmt_decimal(t.share),
-                "amount": None if t.amount is None else fmt_decimal(t.amount),
-                "result": t.result,
-            })
-            for t in contract.tranches
-        ],
-    }
-    if contract.norm is not None:
-        norm = contract.norm
-        document["norm"] = {
-            "milestone": norm.milestone,
-            "rate": fmt_decimal(norm.rate),
-            "measurement_months": norm.measurement_months,
-            "window_months": norm.window_months,
-            "excluded_end_reasons": list(norm.excluded_end_reasons),
-            "staffel": [{"min_ratio": fmt_decimal(s.min_ratio), "pay": fmt_decimal(s.pay)} for s in norm.staffel],
-        }
-    if contract.funding:
-        document["funding"] = [{"source": f.source, "share": fmt_decimal(f.share)} for f in contract.funding]
-    return _optional(document)
-
-
-def _optional(document: dict[str, Any]) -> dict[str, Any]:
-    # Absent and null mean the same in the format; leave absent values out.
-    return {key: value for key, value in document.items() if value is not None}
-
-
-def _iso(value) -> str | None:
-    return None if value is None else value.isoformat()
+    def review_history(self, obj: dict, path: str, submitted) -> tuple[ReviewDecision, ...]:
+        raw = self.array(obj, "reviews", path)
+        if raw is None:
+            return ()
+        history_path = join(path, "reviews")
+        if not raw:
+            self.problem(history_path, "must not be empty (leave it out for a milestone without a decision)")
+        history: list[ReviewDecision] = []
+        previous: ReviewDecision | None = None  # the entry directly before, if it could be read
+        for j, raw_decision in enumerate(raw):
+            entry_path = join(history_path, j)
+            entry = self.object(raw_decision, entry_path, DECISION_REQUIRED, ())
+            if entry is None:
+                previous = None
+                continue
+            decision = self.choice(entry, "decision", entry_path, DECISIONS, "decision")
+            day = self.date(entry, "date", entry_path)
+            if decision == _REVOKED and (j == 0 or previous is not None and previous.decision != _APPROVED):
+                self.problem(join(entry_path, "decision"), "revoked must directly follow an approved decision")
+            if day is not None:
+                if submitted is not None and day < submitted:
+                    self.problem(join(entry_path, "date"),
+                                 f"decision dated {day}, before the milestone was submitted ({submitted})")
+                last = next((d.date for d in reversed(history) if d.date is not None), None)
+                if last is not None and day < last:
+                    self.problem(join(entry_path, "date"), f"dates go back: {day} is before the decision of {last}")
+            if decision is None or day is None:
+                previous = None
+                continue
+            previous = ReviewDecision(_CANONICAL_DECISIONS[decision], day)
+            history.append(previous)
+        return tuple(history)
