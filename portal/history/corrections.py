@@ -6,7 +6,7 @@ from sqlalchemy.orm import Session
 
 from .. import clock
 from .. import models as m
-from ..audit import record
+from ..audit import record, snapshot
 from ..models.history import CLAIM_FIELDS, TRAJECTORY_FIELDS, as_text
 
 
@@ -16,6 +16,8 @@ def correct_fact(session: Session, actor: m.User, subject: m.Trajectory | m.Mile
     is_trajectory = isinstance(subject, m.Trajectory)
     attribute = (TRAJECTORY_FIELDS if is_trajectory else CLAIM_FIELDS)[field]
     old = getattr(subject, attribute)
+    fields = list((TRAJECTORY_FIELDS if is_trajectory else CLAIM_FIELDS).values())
+    before = snapshot(subject, *fields)
     version = m.FactVersion(field=field, value=as_text(value), previous_value=as_text(old), recorded_at=clock.now(),
                             recorded_by_id=actor.id, source="correction", note=note,
                             objection_id=objection.id if objection is not None else None)
@@ -27,8 +29,8 @@ def correct_fact(session: Session, actor: m.User, subject: m.Trajectory | m.Mile
     setattr(subject, attribute, value)
     session.flush()
     record(session, actor, f"{'trajectory' if is_trajectory else 'claim'}.corrected",
-           "trajectory" if is_trajectory else "milestone_claim", subject.id, before={field: old},
-           after={field: value, "fact_version_id": version.id,
+           "trajectory" if is_trajectory else "milestone_claim", subject.id, before=before,
+           after={**snapshot(subject, *fields), "fact_version_id": version.id,
                   "objection_id": objection.id if objection is not None else None, "note": note})
     return version
 
