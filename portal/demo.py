@@ -153,6 +153,7 @@ def build_demo(session: Session) -> dict:
         for _ in range(plan.trajectories):
             _trajectory(session, rng, contract, municipalities, next(counter), claim_counter, logins)
     session.flush()
+    from .demo_history import build_history_demo; build_history_demo(session, logins)  # noqa: E702
     return logins
 
 

@@ -70,9 +70,9 @@ def diff_command(code: str, from_run: int, to: str, as_of: str | None, as_json: 
                                   ensure_ascii=False))
         else:
             for row in rows:
-                click.echo(f"{row['milestone']}/{row['tranche']}: {row['old_status']} {row['old_amount']} "
-                           f"{row['old_reason'] or ''} -> {row['new_status']} {row['new_amount']} "
-                           f"{row['new_reason'] or ''}  {row['why']}")
+                old = " ".join(str(v) for v in (row["old_status"], row["old_amount"], row["old_reason"]) if v) or "-"
+                new = " ".join(str(v) for v in (row["new_status"], row["new_amount"], row["new_reason"]) if v) or "-"
+                click.echo(f"{row['milestone']}/{row['tranche']}: {old} -> {new}: {row['why']}")
             click.echo(f"{len(rows)} lines differ")
     finally:
         session.rollback()

@@ -78,6 +78,10 @@ def diff_sides(session: Session, contract: m.Contract, old: Side, new: Side) -> 
         if change.claim is not None:
             by_claim.setdefault(change.claim, []).append(change)
         by_trajectory.setdefault(change.trajectory, []).append(change)
+    claims = {ref: (happened, submitted) for ref, happened, submitted in session.execute(
+        select(m.MilestoneClaim.ref, m.MilestoneClaim.date, m.MilestoneClaim.submitted)
+        .join(m.Trajectory, m.Trajectory.id == m.MilestoneClaim.trajectory_id)
+        .where(m.Trajectory.contract_id == contract.id))}
     result = []
     for key in sorted(old.lines.keys() | new.lines.keys()):
         before, after = old.lines.get(key), new.lines.get(key)
@@ -87,6 +91,11 @@ def diff_sides(session: Session, contract: m.Contract, old: Side, new: Side) -> 
         line = DiffLine(key[0], key[1], trajectory, before and before[1:], after and after[1:])
         own = [c.text for c in by_claim.get(key[0], [])]
         own += [c.text for c in by_trajectory.get(trajectory, []) if c.claim is None]
+        if before is None and key[0] in claims:
+            happened, submitted = claims[key[0]]
+            if max(happened, submitted) > old.as_of:
+                own.insert(0, f"{key[0]}: nieuwe declaratie (mijlpaal {nl_date(happened)}, ingediend "
+                              f"{nl_date(submitted)}), na de peildatum {nl_date(old.as_of)}.")
         line.why = own or _cohort_reasons(contract, line, old, new, periods, by_trajectory)
         result.append(line)
     return result
@@ -103,7 +112,8 @@ def _cohort_reasons(contract, line: DiffLine, old: Side, new: Side, periods, by_
         same = [c.text for ref, items in by_trajectory.items() if ref != line.trajectory
                 and periods.get(ref) == period for c in items]
         if same:
-            why.append("Het cohort van dit traject veranderde: " + " ".join(same))
+            shown = same[:5] + ([f"En {len(same) - 5} andere wijzigingen in het cohort."] if len(same) > 5 else [])
+            why.append("Het cohort van dit traject veranderde: " + " ".join(shown))
     if not why:
         why.append(f"Geen eigen besluit of correctie vastgelegd; de peildatum ging van {nl_date(old.as_of)} naar "
                    f"{nl_date(new.as_of)}.")
