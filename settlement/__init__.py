@@ -8,8 +8,9 @@ Facts in (frozen dataclasses of `settlement.model`), results out (`settlement.re
 
 The portal calls `evaluate_contract(contract, trajectories, milestones, as_of)` with
 facts loaded from its database, `contract_document(result)` for one contract's entry,
-`explain_line(result, milestone_ref)` for a line's reasons, and `diff_run(...)` for a
-settlement run (section 9). `python -m settlement evaluate FILE` does it from a file.
+`explain_line(result, milestone_ref)` for a line's reasons, and `issue_run(result, invoiced)`
+for a settlement run (section 9); `issue_runs(scenario, dates)` issues runs over time.
+`python -m settlement evaluate|runs|explain FILE` does it from a file.
 """
 from .bsn import is_valid_bsn
 from .document import contract_document, settlement_document
@@ -34,7 +35,8 @@ from .model import (
 from .money import fmt_amount, to_cents
 from .results import Cohort, ContractSettlement, Invoice, Line, Settlement, Sums, Totals
 from .reviews import decision_on, one_decision, status_on
-from .runs import Invoiced, RunDocument, RunLine, RunResult, diff_run
+from .runs import Invoiced, RunDocument, RunLine, RunResult, documents_of, issue_run, statuses_of
+from .runs_over_time import RunDatesGoBack, ScenarioRun, issue_runs, runs_document
 from .scenario_reader import parse_scenario
 from .scenario_writer import dump_scenario
 from .validation import Problem, ScenarioError
@@ -42,8 +44,9 @@ from .validation import Problem, ScenarioError
 __all__ = [
     "Client", "Cohort", "Consortium", "Contract", "ContractSettlement", "FundingShare", "Invoice", "Invoiced",
     "Line", "Milestone", "Municipality", "Norm", "Problem", "Provider", "ReviewDecision", "RunDocument",
-    "RunLine", "RunResult", "Scenario", "ScenarioError", "Settlement", "StaffelStep", "Sums", "Totals",
-    "Trajectory", "Tranche", "contract_document", "decision_on", "diff_run", "dump_scenario", "evaluate",
-    "evaluate_contract", "explain", "explain_line", "fmt_amount", "is_valid_bsn", "one_decision",
-    "parse_scenario", "settlement_document", "split_amount", "status_on", "to_cents",
+    "RunDatesGoBack", "RunLine", "RunResult", "Scenario", "ScenarioRun", "ScenarioError", "Settlement", "StaffelStep", "Sums", "Totals",
+    "Trajectory", "Tranche", "contract_document", "decision_on", "documents_of", "dump_scenario", "evaluate",
+    "evaluate_contract", "explain", "explain_line", "fmt_amount", "is_valid_bsn", "issue_run", "issue_runs", "one_decision",
+    "parse_scenario", "runs_document", "settlement_document", "split_amount", "status_on", "statuses_of",
+    "to_cents",
 ]

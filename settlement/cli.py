@@ -1,4 +1,4 @@
-"""`python -m settlement`: validate, evaluate and explain scenario files."""
+"""`python -m settlement`: validate, evaluate and explain scenario files, and issue runs over time."""
 from __future__ import annotations
 
 import argparse
@@ -10,7 +10,9 @@ from typing import Any, Sequence
 from .document import settlement_document
 from .evaluation import evaluate
 from .explain import explain_line
+from .explain_runs import explain_runs
 from .model import Scenario
+from .runs_over_time import RunDatesGoBack, check_run_dates, issue_runs, runs_document
 from .scenario_reader import parse_scenario
 from .validation import Problem, ScenarioError
 
@@ -37,25 +39,52 @@ def main(argv: Sequence[str] | None = None) -> int:
     validate_cmd = commands.add_parser("validate", help="check a scenario and list every problem")
     validate_cmd.add_argument("file")
 
+    runs_cmd = commands.add_parser("runs", help="issue runs one after another and print the runs JSON")
+    runs_cmd.add_argument("file")
+    runs_cmd.add_argument("--as-of", nargs="+", action="extend", metavar="DATE",
+                          help="the runs' reference dates YYYY-MM-DD, in order (default: the scenario's runs, "
+                               "else its as_of)")
+
     explain_cmd = commands.add_parser("explain", help="explain in plain language why a line is what it is")
     explain_cmd.add_argument("file")
     explain_cmd.add_argument("--line", required=True, metavar="MILESTONE_REF")
     explain_cmd.add_argument("--contract", metavar="CODE")
-    explain_cmd.add_argument("--as-of", help="reference date YYYY-MM-DD (default: the scenario's as_of)")
+    explain_cmd.add_argument("--as-of", nargs="+", action="extend", metavar="DATE",
+                             help="reference date YYYY-MM-DD (default: the scenario's as_of); with --runs, the "
+                                  "runs' dates")
+    explain_cmd.add_argument("--runs", action="store_true",
+                             help="tell run by run why the line's amount moved (the runs of the runs command)")
 
     args = parser.parse_args(argv)
+    runs_wanted = args.command == "explain" and args.runs
     try:
-        as_of = _as_of(getattr(args, "as_of", None))
+        dates = _dates(getattr(args, "as_of", None))
         scenario = _load(args.file)
         if args.command == "validate":
             print(f"{args.file}: valid ({len(scenario.contracts)} contracts, {len(scenario.trajectories)} "
                   f"trajectories, {len(scenario.milestones)} milestones)")
             return EXIT_OK
-        settlement = evaluate(scenario, as_of)
+        if args.command == "runs" or runs_wanted:
+            runs = issue_runs(scenario, dates)
+        else:
+            if len(dates) > 1:
+                raise _Invalid([Problem("--as-of", "one date only (several dates only with --runs)")])
+            settlement = evaluate(scenario, dates[0] if dates else None)
     except _Invalid as invalid:
         for problem in invalid.problems:
             print(str(problem), file=sys.stderr)
         return EXIT_INVALID
+    if args.command == "runs":
+        text = json.dumps(runs_document(runs), indent=2)
+        sys.stdout.write(text + "\n")
+        return EXIT_OK
+    if runs_wanted:
+        try:
+            print(explain_runs(runs, args.line, contract=args.contract))
+        except LookupError as missing:
+            print(f"--line: {missing.args[0]}", file=sys.stderr)
+            return EXIT_NOT_FOUND
+        return EXIT_OK
     if args.command == "evaluate":
         # Built completely before anything is written: nothing half-evaluated on stdout.
         text = json.dumps(settlement_document(settlement), indent=2)
@@ -69,15 +98,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     return EXIT_OK
 
 
-def _as_of(value: str | None) -> date | None:
-    if value is None:
-        return None
+def _dates(values: str | list[str] | None) -> list[date]:
+    if isinstance(values, str):
+        values = [values]
+    dates, problems = [], []
+    for value in values or ():
+        try:
+            if len(value) != 10:
+                raise ValueError
+            dates.append(date.fromisoformat(value))
+        except ValueError:
+            problems.append(Problem("--as-of", f"not a real date in the form YYYY-MM-DD: {value!r}"))
     try:
-        if len(value) != 10:
-            raise ValueError
-        return date.fromisoformat(value)
-    except ValueError:
-        raise _Invalid([Problem("--as-of", f"not a real date in the form YYYY-MM-DD: {value!r}")]) from None
+        check_run_dates(dates)
+    except RunDatesGoBack as back:
+        problems += [Problem("--as-of", message) for _, message in back.problems]
+    if problems:
+        raise _Invalid(problems)
+    return dates
 
 
 def _load(path: str) -> Scenario:

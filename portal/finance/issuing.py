@@ -14,6 +14,7 @@ from dataclasses import fields, is_dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
+import settlement
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
@@ -21,7 +22,7 @@ from .. import clock
 from .. import models as m
 from ..audit import record
 from ..invoicing import (AnnexLine, DocumentLine, InvoiceDocument, Party, check_ubl, render_invoice_pdf,
-                         render_ubl, vat_amount)
+                         render_ubl)
 from ..invoicing.checks import master_data_errors
 from ..invoicing.labels import reason_text, tranche_text
 from .numbering import display_number, series_for, take_number
@@ -59,8 +60,8 @@ def approve_run(session: Session, actor: m.User, run_id: int, issue_date: date |
         raise RunRefused("Sinds het opstellen is er voor dit contract gefactureerd; deze afrekening is verouderd. "
                          "Laat haar vervallen en start een nieuwe.")
     issue_date = issue_date or clock.today()
-    invoices = [_issue(session, run, contract, municipality, lines, issue_date)
-                for municipality, lines in _lines_by_municipality(session, run)]
+    invoices = [_issue(session, run, contract, municipality, lines, figures, issue_date)
+                for municipality, lines, figures in run_documents(session, run, contract)]
     run.status, run.approved_by_id, run.approved_at = new_status, actor.id, clock.now()
     session.flush()
     record(session, actor, "settlement_run.issued", "settlement_run", run.id, before={"status": "submitted"},
@@ -73,27 +74,44 @@ def _amount(value) -> Decimal:
     return value.amount if value is not None else Decimal("0.00")
 
 
-def _lines_by_municipality(session: Session, run: m.SettlementRun):
-    groups: dict[int, list[m.SettlementLine]] = {}
-    for line in run.lines:
-        groups.setdefault(line.municipality_id, []).append(line)
+def run_documents(session: Session, run: m.SettlementRun, contract: m.Contract):
+    """Net the frozen lines' amounts into documents with the engine's own function (section 9).
+
+    Yields (municipality, its frozen lines, the engine's RunDocument) per document, by CBS code.
+    """
     municipalities = {mu.id: mu for mu in session.scalars(select(m.Municipality).where(
-        m.Municipality.id.in_(list(groups))))}
-    for municipality_id in sorted(groups, key=lambda i: municipalities[i].cbs_code):
-        lines = groups[municipality_id]
-        if sum((line.delta for line in lines), Decimal("0.00")) != 0:
-            yield municipalities[municipality_id], lines
+        m.Municipality.id.in_({line.municipality_id for line in run.lines})))}
+    by_code = {mu.cbs_code: mu for mu in municipalities.values()}
+    groups: dict[str, list[m.SettlementLine]] = {}
+    changes = []
+    for line in run.lines:
+        code = municipalities[line.municipality_id].cbs_code
+        groups.setdefault(code, []).append(line)
+        if line.delta != 0:
+            changes.append(run_line_of(line, code))
+    sources = [share.source for share in contract.funding]  # in contract order
+    _, documents, _ = settlement.documents_of(changes, contract.vat_rate, sources)
+    for document in documents:
+        yield by_code[document.municipality], groups[document.municipality], document
+
+
+def run_line_of(line: m.SettlementLine, municipality: str) -> settlement.RunLine:
+    """The engine's view of a frozen run line with an amount."""
+    return settlement.RunLine(
+        milestone=line.milestone_ref, tranche=line.tranche_code, trajectory=line.trajectory_ref or None,
+        municipality=municipality, invoiced_before=line.previously_invoiced,
+        payable_now=line.previously_invoiced + line.delta, amount=line.delta, reason=line.delta_reason,
+        status=line.status, line_reason=line.reason, funding={s: Decimal(v) for s, v in line.funding.items()})
 
 
 def _issue(session: Session, run: m.SettlementRun, contract: m.Contract, municipality: m.Municipality,
-           lines: list[m.SettlementLine], issue_date: date) -> m.Invoice:
+           lines: list[m.SettlementLine], figures: settlement.RunDocument, issue_date: date) -> m.Invoice:
     paying = [line for line in lines if line.delta != 0]
-    subtotal = sum((line.delta for line in paying), Decimal("0.00"))
-    kind = "invoice" if subtotal > 0 else "credit_note"
+    kind = figures.kind
     series = series_for(contract.consortium.code, kind, issue_date.year)
     number = take_number(session, series)
     corrects = _corrected_invoices(session, contract, municipality, paying) if kind == "credit_note" else ()
-    document = build_document(run, contract, municipality, lines, kind=kind, series=series,
+    document = build_document(run, contract, municipality, lines, figures, series=series,
                               number=display_number(series, number), issue_date=issue_date, corrects=corrects)
     ubl = render_ubl(document)
     problems = check_ubl(ubl) + master_data_errors(ubl)
@@ -124,11 +142,10 @@ def _issue(session: Session, run: m.SettlementRun, contract: m.Contract, municip
     return invoice
 
 
-def build_document(run, contract, municipality, lines, *, kind, series, number, issue_date,
-                   corrects=()) -> InvoiceDocument:
-    """Copy parties, lines, annex and totals into the frozen document that is rendered and stored."""
+def build_document(run, contract, municipality, lines, figures: settlement.RunDocument, *, series, number,
+                   issue_date, corrects=()) -> InvoiceDocument:
+    """Copy parties, lines, annex and the engine's figures into the frozen document that is rendered and stored."""
     paying = [line for line in lines if line.delta != 0]
-    subtotal = sum((line.delta for line in paying), Decimal("0.00"))
     document_lines = tuple(
         DocumentLine(number=i, description=f"{tranche_text(line.milestone_type or line.tranche_code)} — traject "
                                            f"{line.trajectory_ref} ({line.tranche_code})",
@@ -143,14 +160,9 @@ def build_document(run, contract, municipality, lines, *, kind, series, number, 
                   reason_text=reason_text(line.reason), amount=line.amount, withheld=line.withheld,
                   pending=line.pending)
         for line in lines if line.status in ANNEX_STATUSES and line.reason is not None)
-    funding_totals: dict[str, Decimal] = {}
-    for line in document_lines:
-        for source, part in line.funding.items():
-            funding_totals[source] = funding_totals.get(source, Decimal("0.00")) + part
-    vat = vat_amount(subtotal, contract.vat_rate)
     provider, consortium = contract.provider, contract.consortium
     return InvoiceDocument(
-        kind=kind, series=series, number=number, issue_date=issue_date,
+        kind=figures.kind, series=series, number=number, issue_date=issue_date,
         due_date=issue_date + timedelta(days=PAYMENT_TERM_DAYS),
         supplier=Party(name=provider.name, street=provider.street or "", postcode=provider.postcode or "",
                        city=provider.city or "", kvk=provider.kvk, vat_id=provider.vat_id, iban=provider.iban,
@@ -161,8 +173,8 @@ def build_document(run, contract, municipality, lines, *, kind, series, number, 
         issuer=Party(name=consortium.name, street=consortium.street or "", postcode=consortium.postcode or "",
                      city=consortium.city or ""),
         contract_code=contract.code, contract_segment=contract.segment, period_as_of=run.as_of,
-        lines=document_lines, annex=annex, vat_rate=contract.vat_rate, subtotal=subtotal, vat=vat,
-        total=subtotal + vat, corrects=tuple(corrects), funding_totals=funding_totals)
+        lines=document_lines, annex=annex, vat_rate=contract.vat_rate, subtotal=figures.subtotal, vat=figures.vat,
+        total=figures.total, corrects=tuple(corrects), funding_totals=dict(figures.funding))
 
 
 def _corrected_invoices(session, contract, municipality, lines) -> tuple[str, ...]:

@@ -42,20 +42,28 @@ def invoiced_so_far(session: Session, contract: m.Contract, issued_before: datet
         .group_by(m.InvoiceLine.milestone_ref, m.InvoiceLine.tranche_code, m.Municipality.cbs_code,
                   m.SettlementLine.trajectory_ref))
     sums = {(ref, tranche): (total, cbs, trajectory) for ref, tranche, cbs, trajectory, total in rows}
+    # Where a line sorts should its claim have gone from the evaluation (the engine's line order).
+    orders = {ref: (trajectory, kind, day, submitted, ref) for ref, trajectory, kind, day, submitted in session.execute(
+        select(m.MilestoneClaim.ref, m.Trajectory.ref, m.MilestoneClaim.type, m.MilestoneClaim.date,
+               m.MilestoneClaim.submitted)
+        .join(m.Trajectory, m.Trajectory.id == m.MilestoneClaim.trajectory_id)
+        .where(m.Trajectory.contract_id == contract.id, m.MilestoneClaim.ref.in_(sorted({ref for ref, _ in sums}))))}
     last_run = session.scalar(select(m.SettlementRun.id).where(
         m.SettlementRun.contract_id == contract.id, m.SettlementRun.status == "issued", issued_runs)
         .order_by(m.SettlementRun.as_of.desc(), m.SettlementRun.approved_at.desc()).limit(1))
+    # A line gone from that run's evaluation is frozen without a milestone type (see _line): it had no status.
     shown = {} if last_run is None else {
-        (ref, tranche): (status, cbs, trajectory) for ref, tranche, status, cbs, trajectory in session.execute(
+        (ref, tranche): (status if kind is not None else None, cbs, trajectory)
+        for ref, tranche, status, kind, cbs, trajectory in session.execute(
             select(m.SettlementLine.milestone_ref, m.SettlementLine.tranche_code, m.SettlementLine.status,
-                   m.Municipality.cbs_code, m.SettlementLine.trajectory_ref)
+                   m.SettlementLine.milestone_type, m.Municipality.cbs_code, m.SettlementLine.trajectory_ref)
             .join(m.Municipality, m.Municipality.id == m.SettlementLine.municipality_id)
             .where(m.SettlementLine.run_id == last_run))}
     invoiced = {}
     for key in sums.keys() | shown.keys():
         total, cbs, trajectory = sums.get(key) or (ZERO, *shown[key][1:])
         invoiced[key] = settlement.Invoiced(amount=total, municipality=cbs, trajectory=trajectory or None,
-                                            status=shown[key][0] if key in shown else None)
+                                            status=shown[key][0] if key in shown else None, order=orders.get(key[0]))
     return invoiced
 
 
@@ -67,9 +75,7 @@ def last_issued_as_of(session: Session, contract_id: int) -> date | None:
 def evaluate_run(session: Session, contract: m.Contract, as_of: date):
     """Return (engine result, run result) for a contract as of a date, nothing stored."""
     result = preview(session, contract, as_of)
-    run = settlement.diff_run(result.lines, invoiced_so_far(session, contract), funding=result.contract.funding,
-                              vat_rate=contract.vat_rate)
-    return result, run
+    return result, settlement.issue_run(result, invoiced_so_far(session, contract))
 
 
 def start_run(session: Session, actor: m.User, contract: m.Contract, as_of: date) -> m.SettlementRun:

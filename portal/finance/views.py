@@ -25,7 +25,6 @@ from ..access import requires_role, scope_invoices, scope_runs
 from ..audit import record
 from ..db import get_session
 from ..formatting import euro, nl_date
-from ..invoicing import vat_amount
 from ..models import (Contract, CreditNoteCorrection, Invoice, Municipality, Payment, Provider, SettlementLine,
                       SettlementRun, User)
 from . import exports
@@ -234,20 +233,16 @@ def _run_view(session: Session, run: SettlementRun) -> SettlementView:
 
 
 def _would_issue(lines: Iterable[LineView], vat_rate: Decimal) -> list[DocumentView]:
-    """Net this run's amounts per municipality, as approving will (settlement.md section 9)."""
-    net: dict[str, tuple[str, Decimal]] = {}
-    for line in lines:
-        if line.this_run is not None:
-            name, subtotal = net.get(line.municipality_code, (line.municipality, ZERO))
-            net[line.municipality_code] = (name, subtotal + line.this_run)
-    documents = []
-    for code in sorted(net):
-        name, subtotal = net[code]
-        if subtotal:
-            vat = vat_amount(subtotal, vat_rate)
-            documents.append(DocumentView(municipality=name, kind="invoice" if subtotal > 0 else "credit_note",
-                                          subtotal=subtotal, vat=vat, total=subtotal + vat))
-    return documents
+    """Net this run's amounts per municipality, as approving will: the engine's documents_of (section 9)."""
+    names = {line.municipality_code: line.municipality for line in lines}
+    changes = [settlement.RunLine(
+        milestone=line.milestone_ref, tranche=line.tranche, trajectory=line.trajectory_ref,
+        municipality=line.municipality_code, invoiced_before=line.previously_invoiced,
+        payable_now=line.previously_invoiced + line.this_run, amount=line.this_run, reason=line.delta_reason,
+        status=line.status, line_reason=line.reason, funding={}) for line in lines if line.this_run]
+    _, documents, _ = settlement.documents_of(changes, vat_rate)
+    return [DocumentView(municipality=names[d.municipality], kind=d.kind, subtotal=d.subtotal, vat=d.vat,
+                         total=d.total) for d in documents]
 
 
 # ---------------------------------------------------------------- lists

@@ -51,8 +51,8 @@ def replayed_lines(session: Session, run: m.SettlementRun) -> dict[tuple[str, st
     contract = load_contract(session, run.contract.code)
     facts = load_facts(session, contract, recorded_at=run.prepared_at)
     result = settlement.evaluate_contract(facts.contract, facts.trajectories, facts.milestones, run.as_of)
-    run_result = settlement.diff_run(result.lines, invoiced_so_far(session, contract, issued_before=run.prepared_at),
-                                     funding=facts.contract.funding, vat_rate=facts.contract.vat_rate)
+    # The same call as finance.runs.evaluate_run, with what runs issued before this draft had invoiced.
+    run_result = settlement.issue_run(result, invoiced_so_far(session, contract, issued_before=run.prepared_at))
     lines = {}
     for rl in run_result.lines:
         line = rl.line

@@ -31,8 +31,9 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Literal, Mapping
 
+from settlement.money import percentage_of
+
 CENT = Decimal("0.01")
-HUNDRED = Decimal(100)
 
 DocumentKind = Literal["invoice", "credit_note"]
 KINDS = ("invoice", "credit_note")
@@ -54,8 +55,8 @@ def round_cents(value: Decimal) -> Decimal:
 
 
 def vat_amount(subtotal: Decimal, vat_rate: Decimal) -> Decimal:
-    """Return the VAT on a subtotal: round(subtotal × rate / 100) to cents."""
-    return round_cents(subtotal * vat_rate / HUNDRED)
+    """Return the VAT on a subtotal: round(subtotal × rate / 100) to cents, halves away from zero."""
+    return percentage_of(subtotal, vat_rate)  # the engine's one rounding (settlement.md sections 8 and 9)
 
 
 def _is_cents(value: object) -> bool:

@@ -25,7 +25,7 @@ from settlement import (
     StaffelStep,
     Trajectory,
     Tranche,
-    diff_run,
+    issue_run,
     dump_scenario,
     evaluate,
     parse_scenario,
@@ -240,8 +240,7 @@ def test_nothing_is_payable_before_any_trajectory_starts(scenario):
 @given(scenarios())
 def test_a_dry_run_with_nothing_invoiced_gives_the_evaluation(scenario):
     for result in evaluate(scenario).contracts:
-        contract = result.contract
-        run = diff_run(result.lines, {}, funding=contract.funding, vat_rate=contract.vat_rate)
+        run = issue_run(result, {})
         assert [(rl.milestone, rl.tranche, rl.status, rl.line_reason) for rl in run.lines] == \
             [(line.milestone, line.tranche, line.status, line.reason) for line in result.lines]
         assert [rl.amount or D(0) for rl in run.lines] == [line.payable for line in result.lines]
@@ -264,5 +263,5 @@ def test_reissuing_a_run_after_it_was_invoiced_has_nothing_to_pay(scenario):
     for result in evaluate(scenario).contracts:
         invoiced = {(line.milestone, line.tranche): Invoiced(amount=line.payable, municipality=line.municipality,
                                                              status=line.status) for line in result.lines}
-        run = diff_run(result.lines, invoiced, funding=result.contract.funding)
+        run = issue_run(result, invoiced)
         assert all(rl.amount is None for rl in run.lines) and run.documents == ()

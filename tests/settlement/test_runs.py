@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from settlement import Invoiced, Milestone, ReviewDecision, diff_run
+from settlement import Invoiced, Milestone, ReviewDecision, issue_run
 
 from .factories import HALF_HALF, D, make_claim, make_contract, placed_cohort, settle
 
@@ -22,8 +22,13 @@ def invoiced_from(result, run=None):
     }
 
 
-def run_of(result, invoiced=None, revoked=()):
-    return diff_run(result.lines, invoiced or {}, revoked, funding=HALF_HALF, vat_rate=D("21"))
+def run_of(result, invoiced=None):
+    return issue_run(result, invoiced or {})
+
+
+def no_lines(contract=None):
+    """A contract's evaluation without any line (what remains when every claim is gone)."""
+    return settle(contract or make_contract(norm=None), placed_cohort(1, 0)[0], [], as_of=AS_OF)
 
 
 def met_cohort():
@@ -92,17 +97,17 @@ def test_approval_reopened_for_review_is_revoked_and_holds_the_cohort():
     assert (by_ref["MT001"].reason, by_ref["MT001"].line_reason) == ("CORRECTION", "NORM_PENDING")
 
 
-def test_revoked_set_marks_a_line_whose_claim_lost_its_approval():
-    trajectories, claims = placed_cohort(2, 2)
-    contract = make_contract(norm=None)
-    first = settle(contract, trajectories, claims, as_of=AS_OF)
-    # The portal knows the claim lost its approval even if the line is still approved here.
-    cut = {(line.milestone, line.tranche): Invoiced(amount=line.payable + D("100.00"),
-                                                    municipality=line.municipality) for line in first.lines}
-    run = diff_run(first.lines, cut, {("MT000", "plaatsing")}, funding=HALF_HALF)
-    by_ref = {rl.milestone: rl for rl in run.lines}
-    assert (by_ref["MT000"].amount, by_ref["MT000"].reason) == (D("-100.00"), "REVOKED")
-    assert (by_ref["MT001"].amount, by_ref["MT001"].reason) == (D("-100.00"), "CORRECTION")
+def test_reason_follows_the_previous_issued_run_status_not_an_older_one():
+    # Nothing on balance: CORRECTION only when the line was withheld in the previous issued run.
+    trajectories = placed_cohort(1, 0)[0]
+    result = settle(make_contract(norm=None), trajectories, [make_claim("M1", "T000")], as_of=AS_OF)
+    key = ("M1", "intake")
+    shown = {key: Invoiced(amount=D("0.00"), municipality="0361", status="pending")}
+    assert run_of(result, shown).changes[0].reason is None
+    assert issue_run(result, shown, {key: "withheld"}).changes[0].reason == "CORRECTION"
+    # A line credited in full and payable again is simply newly payable.
+    credited = {key: Invoiced(amount=D("0.00"), municipality="0361", status=None)}
+    assert run_of(result, credited).changes[0].reason is None
 
 
 def test_upheld_objection_makes_a_withheld_line_payable_as_a_correction():
@@ -133,7 +138,7 @@ def test_positive_net_with_a_negative_line_is_an_invoice():
     contract = make_contract(norm=None)
     result = settle(contract, trajectories, claims, as_of=AS_OF)
     invoiced = {("M1", "intake"): Invoiced(amount=D("900.00"), municipality="0361")}  # overpaid by 100
-    run = diff_run(result.lines, invoiced, funding=HALF_HALF, vat_rate=D("21"))
+    run = issue_run(result, invoiced)
     [document] = run.documents
     assert (document.kind, document.subtotal) == ("invoice", D("700.00"))
     assert sorted(rl.amount for rl in document.lines) == [D("-100.00"), D("800.00")]
@@ -145,7 +150,7 @@ def test_zero_net_gives_no_document():
               make_claim("M2", "T001", "intake", date(2026, 2, 3))]
     result = settle(make_contract(norm=None), trajectories, claims, as_of=AS_OF)
     invoiced = {("M1", "intake"): Invoiced(amount=D("1600.00"), municipality="0361")}
-    run = diff_run(result.lines, invoiced, funding=HALF_HALF)
+    run = issue_run(result, invoiced)
     assert run.net_by_municipality == {"0361": D("0.00")}
     assert run.documents == ()
     assert [rl.amount for rl in run.lines] == [D("-800.00"), D("800.00")]
@@ -154,11 +159,11 @@ def test_zero_net_gives_no_document():
 def test_vanished_line_needs_its_municipality():
     result = settle(as_of=AS_OF)
     with pytest.raises(ValueError, match="municipality"):
-        diff_run(result.lines, {("M9", "intake"): D("800.00")})
+        issue_run(result, {("M9", "intake"): D("800.00")})
 
 
 def test_vanished_line_with_nothing_invoiced_is_ignored():
-    run = diff_run((), {("M9", "intake"): Invoiced(amount=D("0.00"), municipality="0361")})
+    run = issue_run(no_lines(), {("M9", "intake"): Invoiced(amount=D("0.00"), municipality="0361")})
     assert run.lines == () and run.documents == ()
 
 
@@ -168,7 +173,7 @@ def test_negative_split_mirrors_the_positive_one():
     contract = make_contract(price=D("0.05"), norm=None)  # intake 20 % = 0.01
     result = settle(contract, trajectories, claims, as_of=AS_OF)
     assert dict(result.lines[0].funding) == {"ESF": D("0.01"), "WERKDEEL": D("0.00")}
-    gone = diff_run((), {("M1", "intake"): Invoiced(amount=D("0.01"), municipality="0361")}, funding=HALF_HALF)
+    gone = issue_run(no_lines(contract), {("M1", "intake"): Invoiced(amount=D("0.01"), municipality="0361")})
     assert gone.lines[0].funding == {"ESF": D("-0.01"), "WERKDEEL": D("0.00")}
 
 
