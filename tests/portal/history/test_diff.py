@@ -92,3 +92,31 @@ def test_an_upheld_date_correction_explains_the_correction_line(db, ow):
     assert line.old[2] == "LATE_SUBMISSION" and line.new[0] == "payable"
     assert any("correctie van de indieningsdatum" in why and f"bezwaar {objection.id}" in why
                and ow.reviewer.name in why for why in line.why)
+
+
+def test_the_diff_says_when_the_reference_date_made_a_cohort_final(db, monkeypatch):
+    from portal.finance.preview import preview
+    freeze_today(monkeypatch, date(2028, 4, 2))
+    _, contract = import_example(db, "01-basic")
+    final_on = next(c.final_on for c in preview(db, contract, AS_OF).cohorts if c.final)
+    preparer, approver = finance_pair(db)
+    before, _ = issue(db, contract, preparer, approver, final_on.replace(day=1) if final_on.day > 1 else final_on)
+    _, _, lines = compare(db, contract, before, None, final_on)
+    made_final = [line for line in lines if line.old and line.old[2] == "NORM_PENDING"]
+    assert made_final and all(any("definitief" in why for why in line.why) for line in made_final)
+
+
+def test_corrections_since_the_last_run_on_the_finance_pages(app, db, ow):
+    objection = file_objection(db, ow.bureau, ow.line(ow.late), MOTIVATION)
+    decide_objection(db, ow.reviewer, objection, uphold=True, reason="E-mail gezien.", corrected_date=date(2026, 3, 20))
+    db.commit()
+    client = app.test_client()
+    login(client, ow.preparer)
+    html = client.get("/afrekeningen/correcties").get_data(as_text=True)
+    assert ow.late.ref in html and f"bezwaar {objection.id}" in html and ow.reviewer.name in html
+    start = client.get("/start").get_data(as_text=True)
+    assert "Correcties sinds de laatste afrekening" in start
+    from portal.history.corrections import corrections_count
+    assert corrections_count(db) == 1
+    issue(db, ow.contract, ow.preparer, ow.approver, OW_AS_OF)
+    assert corrections_count(db) == 0
