@@ -53,11 +53,12 @@ def load_contract(session: Session, code: str) -> m.Contract | None:
             selectinload(m.Contract.municipality_caps).joinedload(m.MunicipalityCap.municipality)))
 
 
-def terms_as_recorded(contract: m.Contract, at: datetime | None, cap_codes: dict[int, str]) -> settlement.Contract:
+def terms_as_recorded(contract: m.Contract, at: datetime | None) -> settlement.Contract:
     """Return the contract's terms as recorded at a moment (None: as they stand now).
 
     The one seam for versioned contract terms: for now every moment gets the current terms.
     """
+    cap_codes = {c.municipality_id: c.municipality.cbs_code for c in contract.municipality_caps}
     return contract_terms(contract, cap_codes)
 
 
@@ -67,7 +68,6 @@ def load_facts(session: Session, contract: m.Contract, recorded_at: datetime | N
     `recorded_at` rebuilds the facts as they were recorded at that moment (for replaying an issued run):
     every versioned field takes its last version recorded by then, and only decisions recorded by then count.
     """
-    cap_codes = {c.municipality_id: c.municipality.cbs_code for c in contract.municipality_caps}
     client = aliased(m.Client)
     # Plain column rows through the connection: no ORM result handling for thousands of rows.
     connection = session.connection()
@@ -91,7 +91,7 @@ def load_facts(session: Session, contract: m.Contract, recorded_at: datetime | N
                     for _id, ref, municipality_id, start, end, end_reason, client_ref in trajectory_rows]
     milestones = [_milestone(claim_id, ref, trajectory, type_, happened, submitted, review, reviewed, decisions)
                   for claim_id, ref, trajectory, type_, happened, submitted, review, reviewed in claim_rows]
-    return ContractFacts(terms_as_recorded(contract, recorded_at, cap_codes), trajectories, milestones)
+    return ContractFacts(terms_as_recorded(contract, recorded_at), trajectories, milestones)
 
 
 def _milestone(claim_id, ref, trajectory, type_, happened, submitted, review, reviewed, decisions):

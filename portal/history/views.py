@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 from flask import Blueprint, Response, abort, render_template, request
 from flask_login import current_user
@@ -98,8 +99,7 @@ def diff_csv():
     return response
 
 
-def _amount(text: str | None):
-    from decimal import Decimal
+def _amount(text: str | None) -> Decimal | None:
     return None if text is None else Decimal(text)
 
 
