@@ -16,6 +16,7 @@ from .bsn import is_valid_bsn
 from .document import contract_document, settlement_document
 from .evaluation import evaluate, evaluate_contract
 from .explain import explain, explain_line
+from .explain_runs import explain_runs
 from .funding import split_amount
 from .model import (
     Client,
@@ -43,10 +44,10 @@ from .validation import Problem, ScenarioError
 
 __all__ = [
     "Client", "Cohort", "Consortium", "Contract", "ContractSettlement", "FundingShare", "Invoice", "Invoiced",
-    "Line", "Milestone", "Municipality", "Norm", "Problem", "Provider", "ReviewDecision", "RunDocument",
-    "RunDatesGoBack", "RunLine", "RunResult", "Scenario", "ScenarioRun", "ScenarioError", "Settlement", "StaffelStep", "Sums", "Totals",
-    "Trajectory", "Tranche", "contract_document", "decision_on", "documents_of", "dump_scenario", "evaluate",
-    "evaluate_contract", "explain", "explain_line", "fmt_amount", "is_valid_bsn", "issue_run", "issue_runs", "one_decision",
-    "parse_scenario", "runs_document", "settlement_document", "split_amount", "status_on", "statuses_of",
-    "to_cents",
+    "Line", "Milestone", "Municipality", "Norm", "Problem", "Provider", "ReviewDecision", "RunDatesGoBack",
+    "RunDocument", "RunLine", "RunResult", "Scenario", "ScenarioError", "ScenarioRun", "Settlement", "StaffelStep",
+    "Sums", "Totals", "Trajectory", "Tranche", "contract_document", "decision_on", "documents_of", "dump_scenario",
+    "evaluate", "evaluate_contract", "explain", "explain_line", "explain_runs", "fmt_amount", "is_valid_bsn",
+    "issue_run", "issue_runs", "one_decision", "parse_scenario", "runs_document", "settlement_document",
+    "split_amount", "status_on", "statuses_of", "to_cents",
 ]

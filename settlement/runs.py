@@ -26,6 +26,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from types import MappingProxyType
 
 from .funding import FundingSplitter
 from .glossary import DocumentKind, LineStatus, Reason, Review
@@ -38,6 +39,7 @@ APPROVED = Review.APPROVED.value
 WITHHELD = LineStatus.WITHHELD.value
 INVOICE = DocumentKind.INVOICE.value
 CREDIT_NOTE = DocumentKind.CREDIT_NOTE.value
+_NO_SPLIT: Mapping[str, Decimal] = MappingProxyType({})
 
 #: (milestone ref, tranche code): how a line is identified across runs.
 LineKey = tuple[str, str]
@@ -118,7 +120,7 @@ class RunResult:
                 change = RunLine(
                     milestone=line.milestone, tranche=line.tranche, trajectory=line.trajectory,
                     municipality=line.municipality, invoiced_before=net_of(previous), payable_now=line.payable,
-                    amount=None, reason=None, status=line.status, line_reason=line.reason, funding={}, line=line,
+                    amount=None, reason=None, status=line.status, line_reason=line.reason, funding=_NO_SPLIT, line=line,
                     previous_status=previous.status if isinstance(previous, Invoiced) else None)
             shown.append(change)
         shown.extend(moved.values())  # gone from the evaluation: their credits
