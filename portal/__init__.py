@@ -1,7 +1,7 @@
 """Resultaatportaal: the Flask application."""
 from __future__ import annotations
 
-from flask import Flask, render_template
+from flask import Flask, render_template, request
 from flask_babel import Babel
 from flask_login import LoginManager
 from flask_wtf import CSRFProtect
@@ -10,6 +10,8 @@ from . import db
 from .config import ROOT, load_config
 
 csrf = CSRFProtect()
+#: What a user who must still set up the second factor may reach.
+ENROLMENT_ENDPOINTS = frozenset({"auth.enrol_second_factor", "auth.logout", "static"})
 login_manager = LoginManager()
 babel = Babel()
 
@@ -18,6 +20,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     """Create the portal; `overrides` replaces configuration (tests)."""
     app = Flask(__name__, template_folder=str(ROOT / "templates"), static_folder=str(ROOT / "portal" / "static"))
     app.config.update(load_config(overrides))
+    from . import hardening
+    hardening.register(app)  # before the blueprints: it replaces the `int` URL converter
     db.init_app(app)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=lambda: "nl", timezone_selector=lambda: "Europe/Amsterdam")
@@ -28,10 +32,27 @@ def create_app(overrides: dict | None = None) -> Flask:
 
     from .models import User
 
+    from .auth import sessions
+
     @login_manager.user_loader
     def _load_user(user_id: str):
         user = db.get_session().get(User, int(user_id))
-        return user if user is not None and user.active else None
+        return user if user is not None and user.active and sessions.belongs_to(user) else None
+
+    @app.before_request
+    def _end_expired_session():
+        from flask import flash, redirect, session, url_for
+        from flask_login import current_user
+        if request.endpoint == "static" or not current_user.is_authenticated:
+            return None
+        if sessions.expired(idle_minutes=app.config["SESSION_IDLE_MINUTES"],
+                            lifetime_hours=app.config["SESSION_LIFETIME_HOURS"]):
+            sessions.end_this_session()
+            flash("Uw sessie is verlopen. Log opnieuw in.", "info")
+            return redirect(url_for("auth.login"))
+        if session.get("must_enrol") and request.endpoint not in ENROLMENT_ENDPOINTS:
+            return redirect(url_for("auth.enrol_second_factor"))
+        return None
 
     from . import formatting
     formatting.register(app)
@@ -64,31 +85,56 @@ def _register_blueprints(app: Flask) -> None:
     from .history.views import bp as history_bp; app.register_blueprint(history_bp)  # noqa: E702
     from .admin.views import bp as admin_bp
     app.register_blueprint(admin_bp)
+    from .contracts.views import bp as contracts_bp; app.register_blueprint(contracts_bp)  # noqa: E702
+    from .auditing.views import bp as auditing_bp
+    app.register_blueprint(auditing_bp)
+
+
+ERROR_PAGES = {
+    400: ("Ongeldig verzoek", "Het formulier was verlopen of onvolledig. Probeer het opnieuw."),
+    401: ("Niet ingelogd", "Log in om verder te gaan."),
+    403: ("Geen toegang", "U heeft geen rechten voor deze pagina."),
+    404: ("Niet gevonden", "Deze pagina bestaat niet of u heeft er geen toegang toe."),
+    405: ("Niet toegestaan", "Deze handeling kan op deze pagina niet. Gebruik de knoppen op de pagina."),
+    409: ("Conflict", "Iemand anders heeft dit intussen gewijzigd. Laad de pagina opnieuw."),
+    413: ("Bestand te groot", "Het bestand is groter dan 10 MB."),
+    414: ("Adres te lang", "Het adres van de pagina is te lang."),
+    422: ("Niet te verwerken", "De gegevens konden niet worden verwerkt. Controleer wat u invulde."),
+    429: ("Te veel pogingen", "Wacht even en probeer het opnieuw."),
+    431: ("Verzoek te groot", "Het verzoek bevat te veel gegevens."),
+    500: ("Er ging iets mis", "Er is niets opgeslagen. Probeer het later opnieuw."),
+}
+GENERIC_ERROR = ("Er ging iets mis", "Het verzoek kon niet worden verwerkt. Er is niets opgeslagen.")
 
 
 def _register_error_pages(app: Flask) -> None:
-    messages = {
-        400: ("Ongeldig verzoek", "Het formulier was verlopen of onvolledig. Probeer het opnieuw."),
-        403: ("Geen toegang", "U heeft geen rechten voor deze pagina."),
-        404: ("Niet gevonden", "Deze pagina bestaat niet of u heeft er geen toegang toe."),
-        413: ("Bestand te groot", "Het bestand is groter dan 10 MB."),
-        429: ("Te veel pogingen", "Wacht even en probeer het opnieuw."),
-        500: ("Er ging iets mis", "Er is niets opgeslagen. Probeer het later opnieuw."),
-    }
+    from werkzeug.exceptions import HTTPException
 
-    def make_handler(code: int):
-        title, text = messages[code]
+    def handle_http(error: HTTPException):
+        if error.code is None or error.code < 400:
+            return error  # routing redirects are exceptions too
+        title, text = ERROR_PAGES.get(error.code, GENERIC_ERROR)
+        text = getattr(error, "dutch_description", None) or text
+        response = error.get_response()
+        response.set_data(render_template("error.html", code=error.code, title=title, text=text))
+        response.content_type = "text/html; charset=utf-8"
+        return response
 
-        def handler(_error):
-            return render_template("error.html", code=code, title=title, text=text), code
+    def handle_unexpected(_error: Exception):
+        try:  # the failed transaction must not break the error page too
+            db.get_session().rollback()
+        except Exception:  # noqa: BLE001 - the page must render whatever the database does
+            pass
+        title, text = ERROR_PAGES[500]
+        return render_template("error.html", code=500, title=title, text=text), 500
 
-        return handler
-
-    for code in messages:
-        app.register_error_handler(code, make_handler(code))
+    app.register_error_handler(HTTPException, handle_http)
+    app.register_error_handler(500, handle_unexpected)
 
 
 def _register_security_headers(app: Flask) -> None:
+    production = app.config["SESSION_COOKIE_SECURE"]
+
     @app.after_request
     def _headers(response):
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
@@ -97,4 +143,9 @@ def _register_security_headers(app: Flask) -> None:
         response.headers.setdefault("Content-Security-Policy",
                                     "default-src 'self'; img-src 'self' data:; style-src 'self'; "
                                     "script-src 'self'; frame-ancestors 'none'; form-action 'self'")
+        # Pages and downloads hold personal or financial data: no browser or proxy may keep a copy.
+        if request.endpoint != "static" and "no-store" not in response.headers.get("Cache-Control", ""):
+            response.headers["Cache-Control"] = "no-store"
+        if production:
+            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
         return response

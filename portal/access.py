@@ -15,7 +15,9 @@ from sqlalchemy.orm import Session
 
 from .models import Client, Contract, Invoice, MilestoneClaim, Objection, SettlementRun, Trajectory, User
 
-STAFF_ROLES = ("reviewer", "finance", "admin")
+STAFF_ROLES = ("reviewer", "finance", "admin", "auditor")
+# The auditor reads what staff read (the portal serves one consortium) and changes nothing.
+READERS = ("finance", "admin", "reviewer", "auditor")
 
 
 def requires_role(*roles: str):
@@ -80,7 +82,7 @@ def get_client(session: Session, user: User, client_id: int) -> Client:
 def scope_invoices(user: User, query: Select | None = None) -> Select:
     """Finance sees every invoice; a bureau its own; others none."""
     query = query if query is not None else select(Invoice)
-    if user.has_role("finance", "admin", "reviewer"):
+    if user.has_role(*READERS):
         return query
     if user.has_role("provider") and user.provider_id is not None:
         return query.where(Invoice.provider_id == user.provider_id)
@@ -90,7 +92,7 @@ def scope_invoices(user: User, query: Select | None = None) -> Select:
 def scope_runs(user: User, query: Select | None = None) -> Select:
     """Finance sees every settlement run; a bureau only issued runs of its own contracts."""
     query = query if query is not None else select(SettlementRun)
-    if user.has_role("finance", "admin", "reviewer"):
+    if user.has_role(*READERS):
         return query
     if user.has_role("provider") and user.provider_id is not None:
         return (query.join(SettlementRun.contract)
@@ -111,7 +113,7 @@ def scope_contracts(user: User, query: Select | None = None) -> Select:
 def scope_objections(user: User, query: Select | None = None) -> Select:
     """The contract manager sees every objection; a bureau its own; others none."""
     query = query if query is not None else select(Objection)
-    if user.has_role("reviewer"):
+    if user.has_role("reviewer", "auditor"):
         return query
     if user.has_role("provider") and user.provider_id is not None:
         return query.where(Objection.provider_id == user.provider_id)

@@ -39,8 +39,11 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(demo_command)
     from .users_cli import create_user_command
     app.cli.add_command(create_user_command)
+    from .admin.cli import create_consortium_command; app.cli.add_command(create_consortium_command)  # noqa: E702
     from .scenarios.cli import export_scenario_command, import_scenario_command, settlement_cli
     app.cli.add_command(import_scenario_command)
     app.cli.add_command(export_scenario_command)
     app.cli.add_command(settlement_cli)
+    from .auditing.cli import audit_cli
+    app.cli.add_command(audit_cli)
     from .history import cli as _history_commands  # noqa: F401 (adds replay and diff to the settlement group)

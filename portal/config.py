@@ -41,11 +41,28 @@ def load_config(overrides: dict | None = None) -> dict:
         "LOGIN_MAX_FAILURES_PER_ADDRESS": 20,
         "LOGIN_FAILURE_WINDOW_MINUTES": 15,
         "PAGE_SIZE": 50,
+        # A session ends after this much idle time, and at the latest this long after login.
+        "SESSION_IDLE_MINUTES": int(env.get("SESSION_IDLE_MINUTES", "30")),
+        "SESSION_LIFETIME_HOURS": int(env.get("SESSION_LIFETIME_HOURS", "12")),
+        # How many proxies in front of the app to trust for X-Forwarded-For/-Proto (0: none, direct).
+        "TRUSTED_PROXIES": int(env.get("TRUSTED_PROXIES", "0")),
+        # Outgoing mail (password resets). Without MAIL_SERVER a demo prints mails; production sends none.
+        "MAIL_SERVER": env.get("MAIL_SERVER"),
+        "MAIL_PORT": int(env.get("MAIL_PORT", "25")),
+        "MAIL_STARTTLS": env.get("MAIL_STARTTLS") == "1",
+        "MAIL_USERNAME": env.get("MAIL_USERNAME"),
+        "MAIL_PASSWORD": env.get("MAIL_PASSWORD"),
+        "MAIL_FROM": env.get("MAIL_FROM", "Resultaatportaal <noreply@resultaatportaal.example>"),
+        "PASSWORD_RESET_MINUTES": int(env.get("PASSWORD_RESET_MINUTES", "60")),
+        # Roles that must log in with a second factor (TOTP). The demo and the tests leave it off unless asked.
+        "TOTP_REQUIRED_ROLES": (() if demo or testing or env.get("TOTP_REQUIRED") == "0"
+                                else ("finance", "reviewer", "admin", "auditor")),
     }
     config.update(overrides)
     # Management commands (`flask --app wsgi db upgrade`, imports) serve no sessions; they may run
     # without secrets, with a warning. Serving (gunicorn) outside demo/debug never does.
-    cli = env.get("FLASK_RUN_FROM_CLI") == "true"
+    # `flask run` serves pages, so it is held to the same rule as gunicorn.
+    cli = env.get("FLASK_RUN_FROM_CLI") == "true" and not _serving_from_cli()
     relaxed = config["DEMO"] or debug or config.get("TESTING") or cli
     if cli and not (config["DEMO"] or debug or config.get("TESTING")) and not config["SECRET_KEY"]:
         import sys
@@ -63,3 +80,10 @@ def load_config(overrides: dict | None = None) -> dict:
             raise ConfigError("BSN_KEY is not set: set a long random BSN_KEY in the environment")
         config["BSN_KEY"] = "demo-bsn-key-" + config["SECRET_KEY"]
     return config
+
+
+def _serving_from_cli() -> bool:
+    """True inside `flask run` (the one CLI command that serves requests)."""
+    import click
+    context = click.get_current_context(silent=True)
+    return context is not None and context.info_name == "run"

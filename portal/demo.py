@@ -21,6 +21,7 @@ from stdnum.nl import btw as stdnum_btw
 
 from . import clock
 from .auth.service import create_user
+from .demo_auditing import add_auditor
 from .evidence.storage import Upload, attach_evidence, check_upload
 from .formatting import label
 from .models import (Consortium, Contract, ExcludedEndReason, FundingShare, MilestoneClaim, Municipality,
@@ -147,12 +148,14 @@ def build_demo(session: Session) -> dict:
     session.flush()
     contracts = [_contract(session, consortium, providers, municipalities, plan) for plan in CONTRACTS]
     logins = _users(session, providers, municipalities)
+    add_auditor(session, logins, DEMO_PASSWORD)
     counter = iter(range(1, 10_000))
     claim_counter = iter(range(1, 100_000))
     for contract, plan in zip(contracts, CONTRACTS):
         for _ in range(plan.trajectories):
             _trajectory(session, rng, contract, municipalities, next(counter), claim_counter, logins)
     session.flush()
+    from .demo_contract_terms import build_contract_terms_demo; build_contract_terms_demo(session, logins)  # noqa: E702
     from .demo_history import build_history_demo; build_history_demo(session, logins)  # noqa: E702
     return logins
 

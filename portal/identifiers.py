@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from stdnum import iban as stdnum_iban
 from stdnum.nl import bsn as stdnum_bsn
@@ -13,13 +14,14 @@ class InvalidIdentifier(ValueError):
 
 
 def _compact(value: str) -> str:
-    return re.sub(r"[\s.\-]", "", value or "").upper()
+    """Fold look-alikes first (full-width digits, no-break spaces: NFKC), then drop separators."""
+    return re.sub(r"[\s.\-]", "", unicodedata.normalize("NFKC", value or "")).upper()
 
 
 def clean_bsn(value: str) -> str:
     """Return the 9-digit BSN or raise: it must pass the elfproef."""
     compact = _compact(value)
-    if not compact.isdigit():
+    if not re.fullmatch(r"[0-9]+", compact):
         raise InvalidIdentifier("Een BSN bestaat alleen uit cijfers.")
     compact = compact.zfill(9)
     if len(compact) != 9:
@@ -36,7 +38,7 @@ def clean_kvk(value: str) -> str:
     checked is its form: exactly 8 digits, not all zeros.
     """
     compact = _compact(value)
-    if not compact.isdigit() or len(compact) != 8:
+    if not re.fullmatch(r"[0-9]{8}", compact):
         raise InvalidIdentifier("Een KvK-nummer bestaat uit precies 8 cijfers.")
     if compact == "00000000":
         raise InvalidIdentifier("Dit KvK-nummer bestaat niet.")

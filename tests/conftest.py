@@ -16,6 +16,9 @@ from .pgcluster import Cluster
 
 use_fast_hashing_for_tests()
 ENGINES = [e for e in os.environ.get("TEST_ENGINES", "sqlite,postgresql").split(",") if e]
+#: The engines as fixture parameters: the PostgreSQL variant of every test carries the `postgres` marker,
+#: so `-m "not postgres"` leaves them out and `-m postgres` runs only them.
+ENGINE_PARAMS = [pytest.param(e, marks=pytest.mark.postgres) if e == "postgresql" else e for e in ENGINES]
 
 
 @pytest.fixture(scope="session")
@@ -34,7 +37,7 @@ def fresh_database_url(kind: str, request, tmp_path_factory) -> str:
     return cluster.create_database(f"test_{uuid.uuid4().hex[:10]}")
 
 
-@pytest.fixture(scope="session", params=ENGINES)
+@pytest.fixture(scope="session", params=ENGINE_PARAMS)
 def database_url(request, tmp_path_factory):
     """A migrated database per engine, shared by the tests of a session."""
     url = fresh_database_url(request.param, request, tmp_path_factory)

@@ -127,3 +127,24 @@ def create_client(db: Session, municipality: Municipality, *, bsn: str | None = 
     values = {"first_name": "Test", "last_name": "Cliënt", "target_group": "overig", "benefit": "participatiewet"}
     values.update(overrides)
     return register_client(db, None, bsn=bsn or _fresh_bsn(next_id()), municipality_id=municipality.id, **values)
+
+
+def log_in(client, user: User) -> None:
+    """Give the test client a session of this user, as a real login would (with the user's session token)."""
+    import secrets
+    import time
+
+    from flask import g
+    from sqlalchemy.orm import object_session
+
+    from portal.auth.sessions import SEEN_KEY, STARTED_KEY, TOKEN_KEY
+
+    if not user.session_token:
+        user.session_token = secrets.token_urlsafe(32)
+        object_session(user).flush()
+    # The db fixture keeps one app context open: drop Flask-Login's cached user when switching.
+    g.pop("_login_user", None)
+    now = int(time.time())
+    with client.session_transaction() as session:
+        session.update({"_user_id": str(user.id), "_fresh": True, TOKEN_KEY: user.session_token,
+                        STARTED_KEY: now, SEEN_KEY: now})

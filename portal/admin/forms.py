@@ -1,6 +1,7 @@
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
+from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..formatting import label
@@ -34,9 +35,18 @@ class UserForm(FlaskForm):
     name = StringField("Naam", validators=[DataRequired("Vul de naam in."), Length(max=200)])
     password = PasswordField("Eerste wachtwoord", validators=[
         DataRequired("Vul een wachtwoord in."), Length(min=12, message="Minimaal 12 tekens.")])
-    roles = SelectMultipleField("Rollen", choices=[(r, label(r)) for r in ROLES],
+    roles = SelectMultipleField("Rollen", choices=[SelectChoice(r, label(r)) for r in ROLES],
                                 option_widget=CheckboxInput(), widget=ListWidget(prefix_label=False),
                                 validators=[DataRequired("Kies minstens één rol.")])
     provider_id = SelectField("Re-integratiebedrijf (voor de rol re-integratiebedrijf)", coerce=int,
                               validators=[Optional()])
     municipality_id = SelectField("Gemeente (voor de rol klantmanager)", coerce=int, validators=[Optional()])
+
+
+class NewProviderForm(ProviderForm):
+    code = StringField("Code (kort, uniek; zo heet het bureau in scenario's)", validators=[Optional(), Length(max=20)])
+
+
+class NewMunicipalityForm(MunicipalityForm):
+    consortium_id = SelectField("Consortium", coerce=int, validate_choice=False)
+    cbs_code = StringField("CBS-gemeentecode (4 cijfers)", validators=[Optional()])

@@ -1,17 +1,24 @@
 """Beheer: users, bureaus, municipalities and contracts (role admin)."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ..access import requires_role
+from ..auth.policy import WeakPassword
+from ..auth.resets import force_reset
+from ..auth.views import mail_reset_link
 from ..auth.service import create_user
+from ..contracts.forms import DecisionForm
+from ..contracts.service import municipalities_of
+from ..contracts.terms import version_changes, versions
 from ..db import get_session
-from ..models import Contract, Municipality, Provider, User
-from .forms import MunicipalityForm, ProviderForm, UserForm
-from .service import AdminRefused, set_user_active, update_municipality, update_provider
+from ..models import Consortium, Contract, Municipality, Provider, User
+from .forms import MunicipalityForm, NewMunicipalityForm, NewProviderForm, ProviderForm, UserForm
+from .service import (AdminRefused, create_municipality, create_provider, set_user_active, update_municipality,
+                      update_provider)
 
 bp = Blueprint("admin", __name__, url_prefix="/beheer")
 
@@ -47,12 +54,20 @@ def new_user():
         elif "klantmanager" in form.roles.data and not form.municipality_id.data:
             form.municipality_id.errors.append("Kies de gemeente van deze klantmanager.")
         else:
-            create_user(session, email=email, name=form.name.data.strip(), password=form.password.data,
-                        roles=form.roles.data, provider_id=form.provider_id.data or None,
-                        municipality_id=form.municipality_id.data or None, actor=current_user)
-            session.commit()
-            flash(f"Gebruiker {email} is aangemaakt.", "success")
-            return redirect(url_for("admin.index"))
+            try:
+                create_user(session, email=email, name=form.name.data.strip(), password=form.password.data,
+                            roles=form.roles.data, provider_id=form.provider_id.data or None,
+                            municipality_id=form.municipality_id.data or None, actor=current_user)
+            except WeakPassword as problem:
+                session.rollback()
+                form.password.errors.append(str(problem))
+            except ValueError as problem:  # roles that may not be combined
+                session.rollback()
+                form.roles.errors.append(str(problem))
+            else:
+                session.commit()
+                flash(f"Gebruiker {email} is aangemaakt.", "success")
+                return redirect(url_for("admin.index"))
     status = 400 if form.errors else 200
     return render_template("admin/user_form.html", form=form), status
 
@@ -73,6 +88,22 @@ def toggle_user(user_id: int):
     return redirect(url_for("admin.index"))
 
 
+@bp.route("/gebruikers/<int:user_id>/wachtwoord-herstel", methods=["POST"])
+@requires_role("admin")
+def force_password_reset(user_id: int):
+    """Make the user's password unusable, end their sessions and mail them a link to choose a new one."""
+    session = get_session()
+    user = session.get(User, user_id) or abort(404)
+    minutes = current_app.config["PASSWORD_RESET_MINUTES"]
+    token = force_reset(session, current_user, user, valid_minutes=minutes)
+    session.commit()
+    if token is not None:
+        mail_reset_link(user, token, minutes)
+    flash(f"Het wachtwoord van {user.email} werkt niet meer; er is een link verstuurd om een nieuw te kiezen.",
+          "success")
+    return redirect(url_for("admin.index"))
+
+
 @bp.route("/bureaus/<int:provider_id>", methods=["GET", "POST"])
 @requires_role("admin")
 def edit_provider(provider_id: int):
@@ -87,6 +118,49 @@ def edit_municipality(municipality_id: int):
     session = get_session()
     municipality = session.get(Municipality, municipality_id) or abort(404)
     return _edit(session, municipality, MunicipalityForm(obj=municipality), update_municipality, "gemeente")
+
+
+@bp.route("/bureaus/nieuw", methods=["GET", "POST"])
+@requires_role("admin")
+def new_provider():
+    session = get_session()
+    form = NewProviderForm()
+    form._fields.move_to_end("code", last=False)
+    return _create(session, form, lambda values: create_provider(session, current_user, values), "bureau")
+
+
+@bp.route("/gemeenten/nieuw", methods=["GET", "POST"])
+@requires_role("admin")
+def new_municipality():
+    session = get_session()
+    form = NewMunicipalityForm()
+    for name in ("cbs_code", "consortium_id"):
+        form._fields.move_to_end(name, last=False)
+    form.consortium_id.choices = [(c.id, c.name) for c in session.scalars(select(Consortium).order_by(
+        Consortium.name))]
+
+    def create(values):
+        consortium = session.get(Consortium, values.get("consortium_id") or 0)
+        if consortium is None:
+            raise AdminRefused("Kies het consortium van de gemeente.", "consortium_id")
+        return create_municipality(session, current_user, consortium, values)
+
+    return _create(session, form, create, "gemeente")
+
+
+def _create(session, form, create, kind: str):
+    if form.validate_on_submit():
+        try:
+            obj = create(form.data)
+        except AdminRefused as refused:
+            session.rollback()
+            getattr(form, refused.field or "name").errors.append(str(refused))
+        else:
+            session.commit()
+            flash(f"{obj.name} is toegevoegd.", "success")
+            return redirect(url_for("admin.index"))
+    status = 400 if form.errors or any(f.errors for f in form) else 200
+    return render_template("admin/master_data_form.html", form=form, obj=None, kind=kind), status
 
 
 def _edit(session, obj, form, update, kind: str):
@@ -106,11 +180,15 @@ def _edit(session, obj, form, update, kind: str):
 
 
 @bp.route("/contracten/<int:contract_id>")
-@requires_role("admin", "finance", "reviewer")
+@requires_role("admin", "finance", "reviewer", "auditor")
 def contract(contract_id: int):
     session = get_session()
     contract = session.scalar(select(Contract).where(Contract.id == contract_id).options(
         selectinload(Contract.tranches), selectinload(Contract.staffel), selectinload(Contract.funding),
         selectinload(Contract.excluded_end_reasons), selectinload(Contract.municipality_caps),
         selectinload(Contract.provider))) or abort(404)
-    return render_template("admin/contract.html", contract=contract)
+    history = versions(session, contract.id)
+    return render_template("admin/contract.html", contract=contract, versions=history,
+                           proposal=next((v for v in history if v.status == "proposed"), None),
+                           decision_form=DecisionForm(),
+                           changes=version_changes(history, municipalities_of(session, contract.consortium_id)))

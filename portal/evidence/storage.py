@@ -117,14 +117,15 @@ def _write_blob(session: Session, path: Path, data: bytes) -> None:
     """Write the content atomically and read-only; content already stored is never touched again."""
     if path.exists():
         return
-    path.parent.mkdir(parents=True, exist_ok=True)
+    # Readable by the application's own user only: evidence holds payslips and contracts.
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".upload-")
     try:
         with os.fdopen(fd, "wb") as out:
             out.write(data)
             out.flush()
             os.fsync(out.fileno())
-        os.chmod(temporary, 0o444)
+        os.chmod(temporary, 0o400)
         try:
             # link() fails if the name exists, so two uploads of the same content never overwrite each other.
             os.link(temporary, path)
@@ -163,7 +164,7 @@ def _remove_uncommitted_files(session: Session, transaction: SessionTransaction)
         return
     for path in session.info.pop(_PENDING, []):
         try:
-            os.chmod(path, 0o644)
+            os.chmod(path, 0o600)
             os.unlink(path)
         except FileNotFoundError:
             pass

@@ -14,7 +14,7 @@ bp = Blueprint("evidence", __name__)
 
 
 @bp.route("/bewijs/<int:evidence_id>")
-@requires_role("provider", "klantmanager", "reviewer", "finance", "admin")
+@requires_role("provider", "klantmanager", "reviewer", "finance", "admin", "auditor")
 def download(evidence_id: int):
     session = get_session()
     evidence = session.get(EvidenceFile, evidence_id)

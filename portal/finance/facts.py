@@ -56,8 +56,12 @@ def load_contract(session: Session, code: str) -> m.Contract | None:
 def terms_as_recorded(contract: m.Contract, at: datetime | None) -> settlement.Contract:
     """Return the contract's terms as recorded at a moment (None: as they stand now).
 
-    The one seam for versioned contract terms: for now every moment gets the current terms.
+    The one seam for versioned contract terms: at a moment, the approved version in force then
+    (portal.contracts.terms); now, the contract row itself (which an approved amendment updates).
     """
+    if at is not None:
+        from ..contracts.terms import recorded_contract_terms  # contracts builds on this module
+        return recorded_contract_terms(contract, at)
     cap_codes = {c.municipality_id: c.municipality.cbs_code for c in contract.municipality_caps}
     return contract_terms(contract, cap_codes)
 

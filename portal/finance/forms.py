@@ -79,6 +79,8 @@ class InvoiceFilterForm(_GetForm):
 
 
 class PaymentForm(FlaskForm):
+    # One key per form shown: submitting the same form twice records the payment once.
+    submission_key = HiddenField(validators=[Optional(), Length(max=36)])
     paid_on = NlDateField("Betaaldatum", validators=[InputRequired("Vul de betaaldatum in."), _not_in_future])
     amount = NlDecimalField("Bedrag", validators=[InputRequired("Vul het bedrag in.")])
     reference = StringField("Betalingskenmerk",

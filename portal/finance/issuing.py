@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from .. import clock
 from .. import models as m
-from ..audit import record
+from ..audit import anchor_chain, record
 from ..invoicing import (AnnexLine, DocumentLine, InvoiceDocument, Party, check_ubl, render_invoice_pdf,
                          render_ubl)
 from ..invoicing.checks import master_data_errors
@@ -63,6 +63,7 @@ def approve_run(session: Session, actor: m.User, run_id: int, issue_date: date |
     invoices = [_issue(session, run, contract, municipality, lines, figures, issue_date)
                 for municipality, lines, figures in run_documents(session, run, contract)]
     run.status, run.approved_by_id, run.approved_at = new_status, actor.id, clock.now()
+    anchor_chain(session, run.id)  # the audit chain's head as it stood when these documents were issued
     session.flush()
     record(session, actor, "settlement_run.issued", "settlement_run", run.id, before={"status": "submitted"},
            after={"status": run.status, "documents": [i.display_number for i in invoices],

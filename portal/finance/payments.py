@@ -57,8 +57,12 @@ def outstanding(invoice: m.Invoice) -> Decimal:
     return invoice.total - sum((p.amount for p in invoice.payments), ZERO)
 
 
+class AlreadyRecorded(Exception):
+    """This form was submitted before: the payment exists and is not recorded twice."""
+
+
 def record_payment(session: Session, actor: m.User, invoice: m.Invoice, *, paid_on: date | None,
-                   amount: Decimal | None, reference: str | None) -> m.Payment:
+                   amount: Decimal | None, reference: str | None, submission_key: str | None = None) -> m.Payment:
     """Record a payment against an issued invoice or credit note (audited; flushes, never commits)."""
     reference = (reference or "").strip()
     if not reference:
@@ -89,13 +93,16 @@ def record_payment(session: Session, actor: m.User, invoice: m.Invoice, *, paid_
                              "amount")
     # Lock the document row so two simultaneous payments cannot both fit in what was outstanding.
     session.execute(select(m.Invoice.id).where(m.Invoice.id == invoice.id).with_for_update())
+    # Checked under the lock: a double submit waits for the first and then finds its payment.
+    if submission_key and session.scalar(select(m.Payment.id).where(m.Payment.submission_key == submission_key)):
+        raise AlreadyRecorded()
     still_open = invoice.total - paid(session, invoice)
     if abs(amount) > abs(still_open):
         if still_open == 0:
             raise PaymentRefused(f"{_document(invoice, capital=True)} is al volledig betaald.", "amount")
         raise PaymentRefused(f"Het bedrag is meer dan er openstaat ({euro(still_open)}).", "amount")
     payment = m.Payment(invoice=invoice, paid_on=paid_on, amount=amount, reference=reference,
-                        recorded_by_id=actor.id, recorded_at=clock.now())
+                        recorded_by_id=actor.id, recorded_at=clock.now(), submission_key=submission_key or None)
     session.add(payment)
     session.flush()
     record(session, actor, "payment.recorded", "payment", payment.id,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -18,6 +19,7 @@ import settlement
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import Select, func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
 from .. import clock
@@ -34,7 +36,7 @@ from .facts import load_contract
 from .forms import (EsfExportForm, InvoiceFilterForm, PaymentForm, PreviewForm, ReturnForm, RunActionForm,
                     RunFilterForm, StartRunForm, choices)
 from .issuing import approve_run
-from .payments import PaymentRefused, record_payment
+from .payments import AlreadyRecorded, PaymentRefused, record_payment
 from .preview import preview_document
 from .runs import (OPEN_STATES, discard_run, evaluate_run, last_issued_as_of, line_explanation, return_run,
                    start_run, submit_run)
@@ -46,7 +48,7 @@ ZERO = Decimal("0.00")
 CONFLICT = 409
 INVALID = 400
 # Who may open an invoice or credit note and download it; a bureau only its own (scope_invoices).
-DOCUMENT_ROLES = ("finance", "admin", "reviewer", "provider")
+DOCUMENT_ROLES = ("finance", "admin", "reviewer", "provider", "auditor")
 COHORT_STATUS = {"pending": "Nog niet definitief", "met": "Norm gehaald", "not_met": "Norm niet gehaald"}
 
 # ---------------------------------------------------------------- what the settlement pages show
@@ -287,7 +289,7 @@ def _no_store(response: Response) -> Response:
 # ---------------------------------------------------------------- settlement runs
 
 @bp.get("/afrekeningen")
-@requires_role("finance")
+@requires_role("finance", "auditor")
 def runs():
     session = get_session()
     form = RunFilterForm(formdata=request.args)
@@ -381,15 +383,17 @@ def _render_run(session: Session, run: SettlementRun, status: int = 200, **forms
     forms.setdefault("action_form", RunActionForm(formdata=None))
     forms.setdefault("return_form", ReturnForm(formdata=None))
     is_preparer = current_user.id == run.prepared_by_id
+    acts = current_user.has_role("finance")  # an auditor reads the run and changes nothing
     return render_template(
         "finance/run.html", run=run, contract=run.contract, view=_run_view(session, run), names=names,
         is_preparer=is_preparer, can_submit=run.status == "draft" and is_preparer,
-        can_decide=run.status == "submitted" and not is_preparer, can_discard=run.status in ("draft", "returned"),
+        can_decide=acts and run.status == "submitted" and not is_preparer,
+        can_discard=acts and run.status in ("draft", "returned"),
         line_status=LINE_STATUS, cohort_status=COHORT_STATUS, **forms), status
 
 
 @bp.get("/afrekeningen/<int:run_id>")
-@requires_role("finance")
+@requires_role("finance", "auditor")
 def run(run_id: int):
     session = get_session()
     return _render_run(session, _get_run(session, run_id))
@@ -454,7 +458,7 @@ def discard(run_id: int):
 
 
 @bp.get("/afrekeningen/<int:run_id>/export.csv")
-@requires_role("finance")
+@requires_role("finance", "auditor")
 def run_export(run_id: int):
     session = get_session()
     settlement_run = _get_run(session, run_id)
@@ -474,7 +478,7 @@ def _csv(text: str, filename: str) -> Response:
 # ---------------------------------------------------------------- invoices and credit notes
 
 @bp.get("/facturen")
-@requires_role("finance")
+@requires_role("finance", "auditor")
 def invoices():
     session = get_session()
     form = InvoiceFilterForm(formdata=request.args)
@@ -546,7 +550,7 @@ def _render_invoice(session: Session, invoice: Invoice, status: int = 200, payme
     paid = sum((p.amount for p, _ in payments), ZERO)
     can_pay = current_user.has_role("finance")
     if can_pay and payment_form is None:
-        payment_form = PaymentForm(formdata=None, paid_on=clock.today())
+        payment_form = PaymentForm(formdata=None, paid_on=clock.today(), submission_key=str(uuid.uuid4()))
     linked = {number for _id, number, _kind in corrects}
     back = None
     if current_user.has_role("finance"):
@@ -606,7 +610,14 @@ def add_payment(invoice_id: int):
         return _render_invoice(session, document, INVALID, form)
     try:
         payment = record_payment(session, current_user, document, paid_on=form.paid_on.data,
-                                 amount=form.amount.data, reference=form.reference.data)
+                                 amount=form.amount.data, reference=form.reference.data,
+                                 submission_key=form.submission_key.data)
+        session.commit()
+    except (AlreadyRecorded, IntegrityError):
+        session.rollback()
+        flash("Deze betaling was al geregistreerd (het formulier is twee keer verstuurd); er is niets dubbel "
+              "geboekt.", "info")
+        return redirect(url_for("finance.invoice", invoice_id=invoice_id))
     except PaymentRefused as error:
         session.rollback()
         if error.field in form:
@@ -614,7 +625,6 @@ def add_payment(invoice_id: int):
         else:
             flash(str(error), "error")
         return _render_invoice(session, _get_invoice(session, invoice_id), INVALID, form)
-    session.commit()
     flash(f"Betaling van {euro(payment.amount)} op {nl_date(payment.paid_on)} is geregistreerd.", "success")
     return redirect(url_for("finance.invoice", invoice_id=invoice_id))
 

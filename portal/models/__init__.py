@@ -1,7 +1,9 @@
 """The portal's data model; importing this module registers every table on Base.metadata."""
-from .account import ApiToken, AuditEvent, LoginAttempt, RoleGrant, User
+from .account import ApiToken, AuditEvent, LoginAttempt, PasswordReset, RecoveryCode, RoleGrant, User
+from .auditing import AuditAnchor, AuditChainHead, AuditSample, AuditSampleItem
 from .base import Base
 from .contract import Contract, ExcludedEndReason, FundingShare, MunicipalityCap, StaffelStep, Tranche
+from .contract_terms import ContractTermsVersion  # noqa: F401  (issue 10: contract amendments)
 from .history import FactVersion  # noqa: F401 (registers the fact_version table and its flush hook)
 from .finance import (CreditNoteCorrection, DocumentCounter, Invoice, InvoiceLine, Objection, Payment,
                       SettlementLine, SettlementRun)
@@ -10,7 +12,7 @@ from .trajectory import Client, EvidenceFile, MilestoneClaim, Placement, Review,
 
 __all__ = [
     "ApiToken", "AuditEvent", "Base", "Client", "Consortium", "Contract", "CreditNoteCorrection", "DocumentCounter",
-    "EvidenceFile", "ExcludedEndReason", "FundingShare", "Invoice", "InvoiceLine", "LoginAttempt", "MilestoneClaim",
+    "EvidenceFile", "ExcludedEndReason", "FundingShare", "Invoice", "InvoiceLine", "LoginAttempt", "MilestoneClaim", "PasswordReset", "RecoveryCode",
     "Municipality", "MunicipalityCap", "Objection", "Payment", "Placement", "Provider", "Review", "RoleGrant",
     "SettlementLine", "SettlementRun", "StaffelStep", "Tranche", "Trajectory", "User",
 ]

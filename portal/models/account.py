@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Index, Integer, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, enum_check
@@ -26,6 +26,11 @@ class User(Base):
     municipality_id: Mapped[int | None] = mapped_column(ForeignKey("municipality.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Every session carries this token; a new one (logout, password change, block) ends all others at once.
+    session_token: Mapped[str | None] = mapped_column(String(64))
+    # TOTP second factor: the secret encrypted, and the last time step used (a code works only once).
+    totp_secret_encrypted: Mapped[bytes | None] = mapped_column(LargeBinary)
+    totp_last_step: Mapped[int | None] = mapped_column(Integer)
 
     provider: Mapped[Provider | None] = relationship()
     municipality: Mapped[Municipality | None] = relationship()
@@ -87,6 +92,32 @@ class ApiToken(Base):
     user: Mapped[User] = relationship()
 
 
+class RecoveryCode(Base):
+    """A one-time code that stands in for the second factor when the phone is lost; only its hash is kept."""
+
+    __tablename__ = "recovery_code"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class PasswordReset(Base):
+    """A single-use, expiring link to set a new password; only the token's hash is stored."""
+
+    __tablename__ = "password_reset"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    user: Mapped[User] = relationship()
+
+
 class LoginAttempt(Base):
     """A failed login, counted per account and per address to slow down guessing (across workers)."""
 
@@ -97,13 +128,21 @@ class LoginAttempt(Base):
     email: Mapped[str] = mapped_column(String(200))
     ip: Mapped[str] = mapped_column(String(45))
     at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # The device cookie's nonce when the browser had logged in to this account before (OWASP device cookies).
+    device: Mapped[str | None] = mapped_column(String(64))
 
 
 class AuditEvent(Base):
     """An append-only record of a change: who, when, what, before and after. Never updated or deleted."""
 
     __tablename__ = "audit_event"
-    __table_args__ = (Index("ix_audit_event_object", "object_type", "object_id"),)
+    __table_args__ = (
+        Index("ix_audit_event_object", "object_type", "object_id"),
+        Index("uq_audit_event_chain_seq", "chain_seq", unique=True),
+        Index("ix_audit_event_occurred_at", "occurred_at", "id"),
+        Index("ix_audit_event_actor", "actor_id", "occurred_at", "id"),
+        Index("ix_audit_event_action", "action", "occurred_at", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime())
@@ -114,3 +153,7 @@ class AuditEvent(Base):
     object_id: Mapped[str] = mapped_column(String(40))
     before: Mapped[dict | None] = mapped_column(JSON)
     after: Mapped[dict | None] = mapped_column(JSON)
+    # The hash chain (portal/audit.py seals new events when their transaction commits).
+    chain_seq: Mapped[int | None] = mapped_column(Integer)
+    prev_hash: Mapped[str | None] = mapped_column(String(64))
+    hash: Mapped[str | None] = mapped_column(String(64))

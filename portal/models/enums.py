@@ -10,7 +10,7 @@ REVIEW_STATES = ("pending", "approved", "rejected")
 assert set(REVIEW_STATES) == {r.value for r in Review}
 END_REASONS = tuple(r.value for r in EndReason)
 
-ROLES = ("provider", "klantmanager", "reviewer", "finance", "admin")
+ROLES = ("provider", "klantmanager", "reviewer", "finance", "admin", "auditor")
 
 TARGET_GROUPS = ("statushouder", "50plus", "jongere", "arbeidsbeperking", "overig")
 BENEFITS = ("participatiewet", "anw", "ioaw", "nug")

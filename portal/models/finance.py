@@ -175,7 +175,8 @@ class Payment(Base):
     """Money received against an invoice (or paid back against a credit note)."""
 
     __tablename__ = "payment"
-    __table_args__ = (CheckConstraint("amount <> 0", name="amount_not_zero"),)
+    __table_args__ = (CheckConstraint("amount <> 0", name="amount_not_zero"),
+                      UniqueConstraint("submission_key"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     invoice_id: Mapped[int] = mapped_column(ForeignKey("invoice.id"), index=True)
@@ -184,6 +185,8 @@ class Payment(Base):
     reference: Mapped[str] = mapped_column(String(100))
     recorded_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # The form's one-time key: a second submit of the same form records nothing twice.
+    submission_key: Mapped[str | None] = mapped_column(String(36))
 
     invoice: Mapped[Invoice] = relationship(back_populates="payments")
 

@@ -86,7 +86,7 @@ def mine():
 # ---------------------------------------------------------------- the contract manager
 
 @bp.get("/bezwaren")
-@requires_role("reviewer")
+@requires_role("reviewer", "auditor")
 def queue():
     session = get_session()
     status = request.args.get("status") or None
@@ -102,7 +102,7 @@ def queue():
 
 
 @bp.get("/bezwaren/<int:objection_id>")
-@requires_role("reviewer", "provider")
+@requires_role("reviewer", "provider", "auditor")
 def show(objection_id: int):
     session = get_session()
     return _render_objection(session, get_objection(session, current_user, objection_id))

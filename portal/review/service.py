@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from .. import clock
 from ..audit import record, snapshot
+from ..auditing.sampling import link_revocation
 from ..models import MilestoneClaim, Review, User
 from .reasons import REJECTION_REASONS
 from .states import InvalidTransition, ReviewError, next_state
@@ -50,9 +51,11 @@ def reject_claim(session: Session, actor: User, claim: MilestoneClaim, *, reason
 def revoke_approval(session: Session, actor: User, claim: MilestoneClaim, *, reason_text: str,
                     decided_on: date | None = None, objection_id: int | None = None) -> Review:
     """Withdraw an approval (after an audit finding): the claim counts as rejected from the decision date."""
-    return _decide(session, actor, claim, "revoke", "revoked",
-                   reason_text=_required_text(reason_text, "Geef de reden van de intrekking op."),
-                   decided_on=decided_on, objection_id=objection_id)
+    review = _decide(session, actor, claim, "revoke", "revoked",
+                     reason_text=_required_text(reason_text, "Geef de reden van de intrekking op."),
+                     decided_on=decided_on, objection_id=objection_id)
+    link_revocation(session, claim.id, review.id, actor)  # an auditor's finding handed over for it (issue 15)
+    return review
 
 
 def reinstate_claim(session: Session, actor: User, claim: MilestoneClaim, *, reason_text: str,

@@ -18,6 +18,7 @@ from .. import clock
 from .. import models as m
 from ..audit import record
 from ..bsn_vault import bsn_hash
+from ..contracts.terms import record_first_version
 from ..models.enums import BENEFITS, TARGET_GROUPS
 from ..trajectories.clients import register_client
 
@@ -173,4 +174,5 @@ def _contract(session: Session, consortium, providers, municipalities, c: settle
     session.add(row)
     session.flush()
     record(session, actor, "contract.created", "contract", row.id, after={"code": row.code, "source": "import"})
+    record_first_version(session, row, actor)  # a new contract is version 1 of its terms
     return row

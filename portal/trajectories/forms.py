@@ -27,6 +27,12 @@ def _choices(codes, empty: str | None = None) -> list[SelectChoice]:
     return choices(((c, label(c)) for c in codes), empty)
 
 
+#: Dates outside these years are typing errors (a birth in 9999, a run on 01-01-0001), never real facts.
+PLAUSIBLE_YEARS = (1900, 2100)
+#: Every amount, hour count and wage fits a NUMERIC(12, 2) well below this.
+LARGEST_NUMBER = Decimal(10) ** 9
+
+
 class NlDateField(Field):
     """A date typed as dd-mm-jjjj or picked in the browser (jjjj-mm-dd); the error names the field."""
 
@@ -45,10 +51,14 @@ class NlDateField(Field):
             return
         for fmt in self.formats:
             try:
-                self.data = datetime.strptime(text, fmt).date()
-                return
+                parsed = datetime.strptime(text, fmt).date()
             except ValueError:
                 continue
+            if not PLAUSIBLE_YEARS[0] <= parsed.year <= PLAUSIBLE_YEARS[1]:
+                raise ValueError(f"{self.label.text}: {parsed:%d-%m-%Y} kan niet kloppen; vul een datum tussen "
+                                 f"{PLAUSIBLE_YEARS[0]} en {PLAUSIBLE_YEARS[1]} in.")
+            self.data = parsed
+            return
         raise ValueError(f"{self.label.text}: dit is geen geldige datum (dd-mm-jjjj).")
 
 
@@ -76,6 +86,9 @@ class NlDecimalField(Field):
         if not self.data.is_finite():
             self.data = None
             raise ValueError(f"{self.label.text}: vul een getal in, bijvoorbeeld 36,5.")
+        if abs(self.data) >= LARGEST_NUMBER:
+            self.data = None
+            raise ValueError(f"{self.label.text}: dit getal is te groot.")
 
 
 def optional_int(value) -> int | None:

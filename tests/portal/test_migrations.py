@@ -9,11 +9,11 @@ from sqlalchemy.pool import NullPool
 from portal import migrate
 from portal.models import Base
 
-from ..conftest import ENGINES, fresh_database_url
+from ..conftest import ENGINE_PARAMS, fresh_database_url
 import pytest
 
 
-@pytest.fixture(params=ENGINES)
+@pytest.fixture(params=ENGINE_PARAMS)
 def empty_url(request, tmp_path_factory):
     return fresh_database_url(request.param, request, tmp_path_factory)
 

@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session
 from portal.models import Contract, MilestoneClaim, Municipality, Provider, Trajectory, User
 from ... import factories as f
 
-ROLES = ("anonymous", "provider_a", "provider_b", "klantmanager_a", "klantmanager_b", "reviewer", "finance", "admin")
+ROLES = ("anonymous", "provider_a", "provider_b", "klantmanager_a", "klantmanager_b", "reviewer", "finance", "admin",
+         "auditor")
 
 
 @dataclass
@@ -56,6 +57,7 @@ def build_world(db: Session) -> World:
         "reviewer": f.create_user(db, "reviewer"),
         "finance": f.create_user(db, "finance"),
         "admin": f.create_user(db, "admin"),
+        "auditor": f.create_user(db, "auditor"),
     }
     world = World(municipality_a, municipality_b, provider_a, provider_b, contract_a, contract_b, trajectory_a,
                   trajectory_b, claim_a, claim_b, users)

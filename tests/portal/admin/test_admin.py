@@ -1,17 +1,18 @@
 """Beheer: users and master data, validated and audited."""
 from __future__ import annotations
 
+
 import pytest
 from sqlalchemy import select
 
 from portal.admin.service import AdminRefused, set_user_active, update_municipality, update_provider
 from portal.models import AuditEvent, User
 from ... import factories as f
+from tests.factories import log_in
 
 
-def login_as(client, user):
-    with client.session_transaction() as session:
-        session["_user_id"] = str(user.id)
+def login_as(client, user) -> None:
+    log_in(client, user)
 
 
 def test_provider_master_data_is_validated_and_audited(db):

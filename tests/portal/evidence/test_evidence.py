@@ -63,7 +63,7 @@ def test_stored_once_under_its_sha256_read_only_and_never_overwritten(db, claim,
     path = blob_path(evidence_dir, checked.sha256)
     assert path == type(path)(evidence_dir) / checked.sha256[:2] / checked.sha256
     assert path.read_bytes() == f.PDF_BYTES
-    assert stat.S_IMODE(path.stat().st_mode) == 0o444
+    assert stat.S_IMODE(path.stat().st_mode) == 0o400  # read-only, and for the application user only
     before = path.stat()
     other = f.create_claim(db, claim.trajectory, "sustained_placement")
     attach_evidence(db, None, other, check_upload(Upload("b.pdf", f.PDF_BYTES)), kind="payslip",

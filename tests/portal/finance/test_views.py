@@ -1,6 +1,7 @@
 """Finance pages through the test client: preview, draft, four eyes, issue, documents, payments, exports."""
 from __future__ import annotations
 
+
 import hashlib
 import re
 from dataclasses import dataclass
@@ -15,17 +16,14 @@ from portal.models import AuditEvent, Invoice, Payment, SettlementRun, User
 
 from ... import factories as f
 from .helpers import finance_pair, freeze_today, import_example, revoke
+from tests.factories import log_in
 
 TODAY = date(2028, 4, 2)
 CONTRACT = "NK-DB-2026-01"
 
 
-def login(client, user: User) -> None:
-    # The db fixture keeps one app context open: drop Flask-Login's cached user when switching.
-    g.pop("_login_user", None)
-    with client.session_transaction() as session:
-        session["_user_id"] = str(user.id)
-        session["_fresh"] = True
+def login(client, user) -> None:
+    log_in(client, user)
 
 
 @dataclass

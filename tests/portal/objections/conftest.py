@@ -5,6 +5,7 @@ contract managers decide.
 """
 from __future__ import annotations
 
+
 from dataclasses import dataclass
 from datetime import date
 
@@ -17,6 +18,7 @@ from portal.models import Contract, Invoice, MilestoneClaim, Municipality, Provi
 
 from ... import factories as f
 from ..finance.helpers import complete_addresses, freeze_today
+from tests.factories import log_in
 
 TODAY = date(2026, 7, 1)
 AS_OF = date(2026, 6, 30)
@@ -94,7 +96,5 @@ def claim_by_ref(db, ref: str) -> MilestoneClaim:
     return db.scalar(select(MilestoneClaim).where(MilestoneClaim.ref == ref))
 
 
-def login(client, user: User) -> None:
-    with client.session_transaction() as session:
-        session["_user_id"] = str(user.id)
-        session["_fresh"] = True
+def login(client, user) -> None:
+    log_in(client, user)

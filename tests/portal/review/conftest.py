@@ -1,6 +1,7 @@
 """A small review world: two bureaus with a contract each, a bureau user who submits, two reviewers."""
 from __future__ import annotations
 
+
 import hashlib
 from dataclasses import dataclass
 from datetime import date
@@ -11,6 +12,7 @@ from portal import clock
 from portal.models import Contract, EvidenceFile, MilestoneClaim, Municipality, Provider, Trajectory, User
 
 from ... import factories as f
+from tests.factories import log_in
 
 TODAY = date(2026, 11, 20)  # a Friday
 
@@ -60,7 +62,5 @@ def add_evidence(db, claim: MilestoneClaim, filename: str = "loonstrook.pdf", ki
     return evidence
 
 
-def login(client, user: User) -> None:
-    with client.session_transaction() as session:
-        session["_user_id"] = str(user.id)
-        session["_fresh"] = True
+def login(client, user) -> None:
+    log_in(client, user)

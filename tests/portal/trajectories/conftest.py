@@ -1,6 +1,7 @@
 """A small world for the klantmanager and the bureau: one consortium, two municipalities, two bureaus."""
 from __future__ import annotations
 
+
 from dataclasses import dataclass
 from datetime import date
 
@@ -12,6 +13,7 @@ from portal.evidence.storage import Upload
 from portal.models import Consortium, Contract, Municipality, Provider, User
 
 from ... import factories as f
+from tests.factories import log_in
 
 TODAY = date(2026, 11, 20)
 
@@ -60,12 +62,8 @@ def evidence_dir(app):
     return app.config["EVIDENCE_DIR"]
 
 
-def login(client, user: User) -> None:
-    # The db fixture keeps one app context open: drop Flask-Login's cached user when switching.
-    g.pop("_login_user", None)
-    with client.session_transaction() as session:
-        session["_user_id"] = str(user.id)
-        session["_fresh"] = True
+def login(client, user) -> None:
+    log_in(client, user)
 
 
 def pdf(name: str = "loonstrook.pdf", data: bytes = f.PDF_BYTES) -> Upload:

@@ -1,0 +1,72 @@
+"""Input that no form or URL may carry, and output that no page may show as it came in.
+
+- Ids in URLs fit the database's integer (a larger one is a 404, never an overflow error).
+- Text fields carry no NUL or other control characters and no bidirectional overrides: a clear
+  Dutch 400 that names the field, before any view runs, so nothing is stored.
+- Text shown in pages has its bidirectional controls neutralised (an override cannot turn `gnp.exe`
+  into `exe.png` on screen or in a PDF).
+- Behind trusted proxies the client address comes from X-Forwarded-For (throttling per address).
+"""
+from __future__ import annotations
+
+import re
+
+from flask import Flask, request
+from markupsafe import Markup
+from werkzeug.exceptions import BadRequest
+from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
+
+MAX_ID = 2**31 - 1
+#: C0 controls except tab, newline and carriage return; DEL and C1 controls.
+FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+#: Bidirectional embeddings, overrides and isolates (the "Trojan Source" characters).
+BIDI_CONTROLS = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
+#: Form fields whose content is never shown back and may hold any printable character.
+SECRET_FIELDS = frozenset({"password", "current", "new", "repeat", "csrf_token"})
+
+
+class DatabaseInteger(IntegerConverter):
+    """`<int:...>` limited to what an INTEGER column holds."""
+
+    def __init__(self, map, *args, **kwargs):  # noqa: A002 - werkzeug's signature
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(map, *args, **kwargs)
+
+
+class InvalidCharacter(BadRequest):
+    def __init__(self, field: str):
+        super().__init__()
+        self.dutch_description = (f"Het veld ‘{field[:60]}’ bevat een teken dat niet is toegestaan "
+                                  "(een stuurteken). Er is niets opgeslagen.")
+
+
+def neutralise_bidi(text: str) -> str:
+    """Drop bidirectional controls from text that is shown, printed or exported."""
+    return BIDI_CONTROLS.sub("", text)
+
+
+def refuse_control_characters() -> None:
+    for source in (request.args, request.form):
+        for name, value in source.items(multi=True):
+            if FORBIDDEN.search(name) or (name not in SECRET_FIELDS and
+                                          (FORBIDDEN.search(value) or BIDI_CONTROLS.search(value))):
+                raise InvalidCharacter(name)
+    for upload in request.files.values():
+        if upload.filename and (FORBIDDEN.search(upload.filename) or BIDI_CONTROLS.search(upload.filename)):
+            raise InvalidCharacter("bestandsnaam")
+
+
+def _finalize(value):
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return neutralise_bidi(value)
+    return value
+
+
+def register(app: Flask) -> None:
+    app.url_map.converters["int"] = DatabaseInteger
+    if app.config["TRUSTED_PROXIES"]:
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+    app.before_request(refuse_control_characters)
+    app.jinja_env.finalize = _finalize
