@@ -98,3 +98,14 @@ def claim_by_ref(db, ref: str) -> MilestoneClaim:
 
 def login(client, user) -> None:
     log_in(client, user)
+
+
+def bureau_reviewer(db, provider: Provider) -> User:
+    """A bureau user who also holds the reviewer role. create_user refuses that combination since the
+    trust work; this grants it behind its back (as data from before that rule could), so the objection
+    service's own guard is still tested."""
+    from portal.models import RoleGrant
+    user = f.create_user(db, "provider", provider=provider)
+    user.grants.append(RoleGrant(role="reviewer"))
+    db.flush()
+    return user

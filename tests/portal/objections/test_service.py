@@ -15,7 +15,7 @@ from portal.objections.service import (CorrectionInvalid, DecisionReasonRequired
 
 from ... import factories as f
 from ..finance.helpers import freeze_today, import_example
-from .conftest import AS_OF, MOTIVATION, claim_by_ref, issue
+from .conftest import AS_OF, MOTIVATION, bureau_reviewer, claim_by_ref, issue
 
 
 def audit(db, action: str, object_id) -> list[AuditEvent]:
@@ -111,11 +111,11 @@ def test_only_a_contract_manager_decides(db, ow, late_objection):
 
 
 def test_nobody_decides_an_objection_they_filed(db, ow):
-    both = f.create_user(db, "provider", "reviewer", provider=ow.provider)
+    both = bureau_reviewer(db, ow.provider)
     objection = file_objection(db, both, ow.line(ow.late), MOTIVATION)
     with pytest.raises(ObjectionRefused, match="zelf ingediend"):
         decide_objection(db, both, objection, uphold=True, reason="Terecht.", corrected_date=date(2026, 3, 20))
-    colleague = f.create_user(db, "provider", "reviewer", provider=ow.provider)
+    colleague = bureau_reviewer(db, ow.provider)
     with pytest.raises(ObjectionRefused, match="re-integratiebedrijf dat dit bezwaar indiende"):
         decide_objection(db, colleague, objection, uphold=False, reason="Nee.")
     assert objection.status == "open" and ow.late.submitted == date(2026, 5, 1)

@@ -11,7 +11,7 @@ from portal.models import AuditEvent, MilestoneClaim, Objection
 from portal.objections.service import decide_objection, file_objection
 
 from ... import factories as f
-from .conftest import MOTIVATION, login
+from .conftest import MOTIVATION, bureau_reviewer, login
 
 
 def fresh(db, model, id_):
@@ -218,7 +218,7 @@ def test_deciding_twice_is_a_conflict(db, ow, reviewer_client):
 
 
 def test_whoever_filed_sees_no_decision_form(db, ow, client):
-    both = f.create_user(db, "provider", "reviewer", provider=ow.provider)
+    both = bureau_reviewer(db, ow.provider)
     objection = file_objection(db, both, ow.line(ow.late), MOTIVATION)
     db.commit()
     login(client, both)
