@@ -71,6 +71,7 @@ def preview_side(session: Session, contract: m.Contract, as_of: date) -> Side:
 def diff_sides(session: Session, contract: m.Contract, old: Side, new: Side) -> list[DiffLine]:
     """Return every line whose status, payable amount or reason differs, with why in Dutch."""
     changes = _changes(session, contract, old, new)
+    amendments = _amendments(session, contract, old, new)
     periods = _period_of(session, contract)
     by_claim: dict[str, list[Change]] = {}
     by_trajectory: dict[str, list[Change]] = {}
@@ -96,9 +97,32 @@ def diff_sides(session: Session, contract: m.Contract, old: Side, new: Side) -> 
             if max(happened, submitted) > old.as_of:
                 own.insert(0, f"{key[0]}: nieuwe declaratie (mijlpaal {nl_date(happened)}, ingediend "
                               f"{nl_date(submitted)}), na de peildatum {nl_date(old.as_of)}.")
-        line.why = own or _cohort_reasons(contract, line, old, new, periods, by_trajectory)
+        line.why = own or _why_without_own(contract, line, old, new, periods, by_trajectory, amendments)
         result.append(line)
     return result
+
+
+def _why_without_own(contract, line: DiffLine, old: Side, new: Side, periods, by_trajectory,
+                     amendments: list[str]) -> list[str]:
+    why = _cohort_reasons(contract, line, old, new, periods, by_trajectory)
+    if amendments:
+        why = amendments + [w for w in why if not w.startswith(NOTHING_OWN)]
+    return why
+
+
+NOTHING_OWN = "Geen eigen besluit of correctie vastgelegd"
+
+
+def _amendments(session: Session, contract: m.Contract, old: Side, new: Side) -> list[str]:
+    """Contract amendments approved between the two sides (a run uses the terms recorded before its draft)."""
+    rows = session.execute(
+        select(m.ContractTermsVersion, m.User.name)
+        .outerjoin(m.User, m.User.id == m.ContractTermsVersion.decided_by_id)
+        .where(m.ContractTermsVersion.contract_id == contract.id, m.ContractTermsVersion.status == "approved",
+               m.ContractTermsVersion.decided_at > old.moment, m.ContractTermsVersion.decided_at <= new.moment)
+        .order_by(m.ContractTermsVersion.number)).all()
+    return [f"Contractwijziging versie {version.number} ({version.reason}), goedgekeurd "
+            f"{nl_date(version.decided_at)} door {name or 'onbekend'}." for version, name in rows]
 
 
 def _cohort_reasons(contract, line: DiffLine, old: Side, new: Side, periods, by_trajectory) -> list[str]:
@@ -115,7 +139,7 @@ def _cohort_reasons(contract, line: DiffLine, old: Side, new: Side, periods, by_
             shown = same[:5] + ([f"En {len(same) - 5} andere wijzigingen in het cohort."] if len(same) > 5 else [])
             why.append("Het cohort van dit traject veranderde: " + " ".join(shown))
     if not why:
-        why.append(f"Geen eigen besluit of correctie vastgelegd; de peildatum ging van {nl_date(old.as_of)} naar "
+        why.append(f"{NOTHING_OWN}; de peildatum ging van {nl_date(old.as_of)} naar "
                    f"{nl_date(new.as_of)}.")
     return why
 

@@ -120,3 +120,34 @@ def test_corrections_since_the_last_run_on_the_finance_pages(app, db, ow):
     assert corrections_count(db) == 1
     issue(db, ow.contract, ow.preparer, ow.approver, OW_AS_OF)
     assert corrections_count(db) == 0
+
+
+def test_an_over_volume_objection_is_settled_by_an_amendment_and_the_diff_names_it(db, monkeypatch):
+    """Over volume: the objection can only point to an amendment; once approved, the next run pays the
+    lines as corrections, the diff names the amendment, and both runs still replay with their own terms."""
+    from dataclasses import replace
+    from types import MappingProxyType
+
+    from portal.contracts.amendments import approve_amendment, propose_amendment
+    from portal.finance.facts import load_facts
+    from portal.history.replay import replay
+
+    freeze_today(monkeypatch, date(2027, 1, 5))
+    _, contract = import_example(db, "04-volume-caps")
+    preparer, approver = finance_pair(db)
+    first, _ = issue(db, contract, preparer, approver, date(2026, 12, 31))
+    over = [line for line in first.lines if line.reason == "OVER_VOLUME"]
+    assert over
+    admin, second_admin = f.create_user(db, "admin"), f.create_user(db, "admin")
+    terms = load_facts(db, contract).contract
+    raised = replace(terms, max_trajectories=50, municipality_caps=MappingProxyType(
+        {code: 50 for code in terms.municipality_caps}))
+    version = propose_amendment(db, admin, contract, raised, "Plafond verhoogd na bezwaar over volume.")
+    approve_amendment(db, second_admin, version)
+    second, _ = issue(db, contract, preparer, approver, date(2027, 1, 5))
+    corrected = {line.milestone_ref for line in second.lines if line.delta_reason == "CORRECTION"}
+    assert {line.milestone_ref for line in over} <= corrected
+    _, _, lines = compare(db, contract, first, second)
+    line = next(line for line in lines if line.milestone == over[0].milestone_ref)
+    assert any(f"Contractwijziging versie {version.number}" in why and second_admin.name in why for why in line.why)
+    assert replay(db) == (2, [])
