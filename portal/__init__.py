@@ -82,6 +82,7 @@ def _register_blueprints(app: Flask) -> None:
     from .objections.views import bp as objections_bp
     app.register_blueprint(statements_bp)
     app.register_blueprint(objections_bp)
+    from .history.views import bp as history_bp; app.register_blueprint(history_bp)  # noqa: E702
     from .admin.views import bp as admin_bp
     app.register_blueprint(admin_bp)
     from .contracts.views import bp as contracts_bp; app.register_blueprint(contracts_bp)  # noqa: E702

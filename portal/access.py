@@ -100,6 +100,16 @@ def scope_runs(user: User, query: Select | None = None) -> Select:
     return query.where(False)
 
 
+def scope_contracts(user: User, query: Select | None = None) -> Select:
+    """Staff see every contract; a bureau its own; others none."""
+    query = query if query is not None else select(Contract)
+    if user.has_role(*STAFF_ROLES):
+        return query
+    if user.has_role("provider") and user.provider_id is not None:
+        return query.where(Contract.provider_id == user.provider_id)
+    return query.where(False)
+
+
 def scope_objections(user: User, query: Select | None = None) -> Select:
     """The contract manager sees every objection; a bureau its own; others none."""
     query = query if query is not None else select(Objection)

@@ -48,3 +48,4 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(audit_cli)
     from .results.cli import results_command
     app.cli.add_command(results_command)
+    from .history import cli as _history_commands  # noqa: F401 (adds replay and diff to the settlement group)

@@ -159,6 +159,7 @@ def build_demo(session: Session) -> dict:
     from .demo_contract_terms import build_contract_terms_demo; build_contract_terms_demo(session, logins)  # noqa: E702
     add_client_facts(session, DEMO_TODAY, logins)
     from .demo_results import add_results_demo; add_results_demo(session, DEMO_TODAY)  # noqa: E702 (meten)
+    from .demo_history import build_history_demo; build_history_demo(session, logins)  # noqa: E702
     return logins
 
 

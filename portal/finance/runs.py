@@ -6,11 +6,11 @@ Service functions take explicit arguments, flush, write one audit event, and nev
 """
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 import settlement
-from sqlalchemy import func, select
+from sqlalchemy import func, select, true
 from sqlalchemy.orm import Session
 
 from .. import clock
@@ -24,16 +24,21 @@ ZERO = Decimal("0.00")
 OPEN_STATES = ("draft", "submitted")
 
 
-def invoiced_so_far(session: Session, contract: m.Contract) -> dict[tuple[str, str], settlement.Invoiced]:
+def invoiced_so_far(session: Session, contract: m.Contract, issued_before: datetime | None = None
+                    ) -> dict[tuple[str, str], settlement.Invoiced]:
     """Sum what issued documents of this contract invoiced per line (milestone, tranche), with each
-    line's status in the last issued run (a withheld line that becomes payable is a CORRECTION)."""
+    line's status in the last issued run (a withheld line that becomes payable is a CORRECTION).
+
+    `issued_before` counts only runs issued before that moment (replaying a run drafted then)."""
+    issued_docs = true() if issued_before is None else m.Invoice.issued_at < issued_before
+    issued_runs = true() if issued_before is None else m.SettlementRun.approved_at < issued_before
     rows = session.execute(
         select(m.InvoiceLine.milestone_ref, m.InvoiceLine.tranche_code, m.Municipality.cbs_code,
                m.SettlementLine.trajectory_ref, func.sum(m.InvoiceLine.amount))
         .join(m.Invoice, m.Invoice.id == m.InvoiceLine.invoice_id)
         .join(m.Municipality, m.Municipality.id == m.Invoice.municipality_id)
         .join(m.SettlementLine, m.SettlementLine.id == m.InvoiceLine.settlement_line_id)
-        .where(m.Invoice.contract_id == contract.id)
+        .where(m.Invoice.contract_id == contract.id, issued_docs)
         .group_by(m.InvoiceLine.milestone_ref, m.InvoiceLine.tranche_code, m.Municipality.cbs_code,
                   m.SettlementLine.trajectory_ref))
     sums = {(ref, tranche): (total, cbs, trajectory) for ref, tranche, cbs, trajectory, total in rows}
@@ -44,7 +49,7 @@ def invoiced_so_far(session: Session, contract: m.Contract) -> dict[tuple[str, s
         .join(m.Trajectory, m.Trajectory.id == m.MilestoneClaim.trajectory_id)
         .where(m.Trajectory.contract_id == contract.id, m.MilestoneClaim.ref.in_(sorted({ref for ref, _ in sums}))))}
     last_run = session.scalar(select(m.SettlementRun.id).where(
-        m.SettlementRun.contract_id == contract.id, m.SettlementRun.status == "issued")
+        m.SettlementRun.contract_id == contract.id, m.SettlementRun.status == "issued", issued_runs)
         .order_by(m.SettlementRun.as_of.desc(), m.SettlementRun.approved_at.desc()).limit(1))
     # A line gone from that run's evaluation is frozen without a milestone type (see _line): it had no status.
     shown = {} if last_run is None else {

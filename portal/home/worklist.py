@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..access import scope_trajectories
+from ..history.corrections import corrections_count
 from ..models import Contract, Invoice, MilestoneClaim, Objection, SettlementRun, Trajectory, User
 
 
@@ -68,6 +69,7 @@ def work_waiting(session: Session, user: User) -> list[Panel]:
             Item("Concept-afrekeningen", _count(session, select(SettlementRun).where(SettlementRun.status == "draft")),
                  endpoint="finance.runs"),
             Item("Gefactureerde documenten", _count(session, select(Invoice)), endpoint="finance.invoices"),
+            Item("Correcties sinds de laatste afrekening", corrections_count(session), endpoint="history.corrections"),
         )))
     if user.has_role("admin"):
         panels.append(Panel("admin", "Beheer", (

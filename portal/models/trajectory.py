@@ -190,7 +190,7 @@ class EvidenceFile(Base):
 
 
 class Review(Base):
-    """One review decision on a claim; the claim keeps the current state, this keeps the history."""
+    """One review decision on a claim (append-only): the history; the claim caches the decision in force."""
 
     __tablename__ = "review"
     __table_args__ = (CheckConstraint(enum_check("decision", REVIEW_DECISIONS), name="decision"),)
@@ -203,5 +203,7 @@ class Review(Base):
     decided_on: Mapped[date] = mapped_column(Date)
     decided_at: Mapped[datetime] = mapped_column(UTCDateTime())
     reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    # Set when the decision is the correction an upheld objection made (a reinstatement or a revocation).
+    objection_id: Mapped[int | None] = mapped_column(ForeignKey("objection.id"))
 
     claim: Mapped[MilestoneClaim] = relationship(back_populates="reviews")

@@ -29,6 +29,8 @@ class DecisionForm(FlaskForm):
                                        Length(max=MAX_TEXT, message=f"Gebruik hoogstens {MAX_TEXT} tekens.")])
     # Only for LATE_SUBMISSION (indieningsdatum) and OUTSIDE_WINDOW (datum mijlpaal); the page relabels it.
     corrected_date = NlDateField("Gecorrigeerde datum")
+    # For NORM_NOT_MET, DUPLICATE_CLAIM and REVOKED: one of the corrections the page offers (checked by the service).
+    correction = RadioField("Correctie", choices=[], validate_choice=False)
 
     @property
     def uphold(self) -> bool:

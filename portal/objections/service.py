@@ -1,10 +1,13 @@
 """Objections (bezwaren) against withheld settlement lines: the bureau files one, a reviewer decides.
 
-Upholding an objection corrects the fact the line was withheld for, so that the next settlement
-run pays it (settlement.md section 9: the difference is a CORRECTION line): for a late
-submission the claim gets the submission date the bureau proved, for a milestone outside the
-window its corrected date. Other reasons are facts of the contract, the trajectory or other
-claims; the reviewer corrects those where they live and says so in the decision reason.
+Upholding an objection offers the correction that fits the line's reason and applies it as a new
+version of the fact (nothing is overwritten), so that the next settlement run pays the line
+(settlement.md section 9: the difference is a CORRECTION line): a corrected submission date
+(late) or milestone date (window), a corrected trajectory start (outside the contract period),
+for a norm not met a corrected end reason that takes a neutral exit out of the denominator or
+the reversal of a wrongful rejection as a new decision, for a duplicate the choice of which
+claim counts, and for a claim that no longer counts its reinstatement. Over volume needs a
+contract amendment, which lives on the contract page.
 Service functions take explicit arguments, flush, write the audit trail, and never commit.
 """
 from __future__ import annotations
@@ -19,18 +22,24 @@ from sqlalchemy.orm import Session
 from .. import clock
 from ..audit import record, snapshot
 from ..formatting import nl_date
-from ..models import MilestoneClaim, Objection, SettlementLine, User
+from ..formatting import label
+from ..history.corrections import correct_fact
+from ..models import MilestoneClaim, Objection, SettlementLine, Trajectory, User
+from ..review.service import reinstate_claim, revoke_approval
 from .states import InvalidTransition, ObjectionError, ObjectionRefused, next_status
 
-__all__ = ["CORRECTED_FIELD", "MIN_MOTIVATION", "OBJECTABLE_STATUSES", "Correction", "CorrectionInvalid",
+__all__ = ["AMENDMENT_NEEDED", "CHOSEN_CORRECTION", "CORRECTED_FIELD", "Choice", "choices_for", "MIN_MOTIVATION", "OBJECTABLE_STATUSES", "Correction", "CorrectionInvalid",
            "DecisionReasonRequired", "InvalidTransition", "MotivationRequired", "ObjectionError", "ObjectionRefused",
            "correction_for", "decide_objection", "file_objection", "objectable", "open_objection", "remaining_problem"]
 
 OBJECTABLE_STATUSES = ("withheld", "partial")
 MIN_MOTIVATION = 20
 MAX_TEXT = 4000
-# Withheld reason -> the claim field an upheld objection corrects; other reasons change nothing automatically.
-CORRECTED_FIELD = {"LATE_SUBMISSION": "submitted", "OUTSIDE_WINDOW": "date"}
+# Withheld reason -> the field an upheld objection corrects with a date the reviewer enters.
+CORRECTED_FIELD = {"LATE_SUBMISSION": "submitted", "OUTSIDE_WINDOW": "date", "OUTSIDE_CONTRACT_PERIOD": "start"}
+# Withheld reasons whose correction is a choice among facts (see choices_for).
+CHOSEN_CORRECTION = ("NORM_NOT_MET", "DUPLICATE_CLAIM", "REVOKED")
+AMENDMENT_NEEDED = ("OVER_VOLUME",)
 CLAIM_FIELDS = ("date", "submitted")
 # A line without an engine reason is a claim that no longer counts (rejected or revoked after an earlier payment).
 NO_LONGER_COUNTS = "REVOKED"
@@ -52,11 +61,19 @@ class CorrectionInvalid(ObjectionError):
 class Correction:
     """What upholding an objection changes on its claim, and the dates the reviewer may choose from."""
 
-    field: str  # "submitted" or "date"
+    field: str  # "submitted", "date" (the claim's) or "start" (the trajectory's)
     label: str
     earliest: date
     latest: date
     current: date
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One correction the reviewer may choose: `value` is what the form posts."""
+
+    value: str
+    label: str
 
 
 def objected_reason(line: SettlementLine) -> str:
@@ -123,11 +140,66 @@ def correction_for(objection: Objection, claim: MilestoneClaim) -> Correction | 
         window_end = _window_end(claim)
         latest = claim.submitted if window_end is None else min(window_end, claim.submitted)
         return Correction(field, "Gecorrigeerde datum van de mijlpaal", trajectory.start, latest, claim.date)
+    if field == "start":
+        trajectory, contract = claim.trajectory, claim.trajectory.contract
+        latest = min(d for d in (contract.end, trajectory.end, claim.date) if d is not None)
+        return Correction(field, "Gecorrigeerde startdatum van het traject", contract.start, latest,
+                          trajectory.start)
     return None
 
 
+def choices_for(session: Session, objection: Objection, claim: MilestoneClaim) -> list[Choice]:
+    """Return the corrections the reviewer may choose from for this objection's reason (empty: none fits)."""
+    reason = objection.reason_objected
+    if reason == "REVOKED":
+        return [Choice(f"reinstate:{claim.id}", f"Declaratie {claim.ref} alsnog goedkeuren (nieuw besluit; de "
+                                                f"afkeuring of intrekking blijft in de geschiedenis)")
+                ] if claim.review == "rejected" else []
+    if reason == "DUPLICATE_CLAIM":
+        others = session.scalars(select(MilestoneClaim).where(
+            MilestoneClaim.trajectory_id == claim.trajectory_id, MilestoneClaim.type == claim.type,
+            MilestoneClaim.id != claim.id, MilestoneClaim.review == "approved").order_by(MilestoneClaim.id)).all()
+        return [Choice(f"count:{other.id}", f"Declaratie {claim.ref} telt: de goedkeuring van {other.ref} "
+                                            f"({nl_date(other.date)}) wordt ingetrokken") for other in others]
+    if reason == "NORM_NOT_MET":
+        return _norm_choices(session, claim)
+    return []
+
+
+def _norm_choices(session: Session, claim: MilestoneClaim) -> list[Choice]:
+    """Neutral exits recorded with a counting end reason, and rejected results, in the claim's cohort."""
+    contract = claim.trajectory.contract
+    if contract.norm_milestone is None:
+        return []
+    first, last = _cohort_bounds(contract, claim.trajectory.start)
+    cohort = session.scalars(select(Trajectory).where(
+        Trajectory.contract_id == contract.id, Trajectory.start >= first, Trajectory.start <= last)
+        .order_by(Trajectory.ref)).all()
+    excluded = [e.end_reason for e in contract.excluded_end_reasons]
+    choices = [Choice(f"end_reason:{t.id}:{reason}",
+                      f"Traject {t.ref}: beëindigingsreden {label(t.end_reason)} wordt {label(reason)} "
+                      f"(telt niet meer mee in de noemer)")
+               for t in cohort if t.end_reason is not None and t.end_reason not in excluded for reason in excluded]
+    rejected = session.scalars(select(MilestoneClaim).where(
+        MilestoneClaim.trajectory_id.in_([t.id for t in cohort]), MilestoneClaim.type == contract.norm_milestone,
+        MilestoneClaim.review == "rejected").order_by(MilestoneClaim.ref)).all()
+    choices += [Choice(f"reinstate:{c.id}", f"Declaratie {c.ref} ({label(c.type)}, {nl_date(c.date)}): de "
+                                            f"afkeuring herzien, alsnog goedgekeurd") for c in rejected]
+    return choices
+
+
+def _cohort_bounds(contract, start: date) -> tuple[date, date]:
+    """The first and last day of the measurement period a trajectory start falls in (settlement.md section 5)."""
+    k = 0
+    while contract.start + relativedelta(months=(k + 1) * contract.norm_measurement_months) <= start:
+        k += 1
+    first = contract.start + relativedelta(months=k * contract.norm_measurement_months)
+    last = contract.start + relativedelta(months=(k + 1) * contract.norm_measurement_months) - timedelta(days=1)
+    return first, min(last, contract.end)
+
+
 def decide_objection(session: Session, actor: User, objection: Objection, *, uphold: bool, reason: str,
-                     corrected_date: date | None = None) -> Objection:
+                     corrected_date: date | None = None, choice: str | None = None) -> Objection:
     """Uphold or reject an open objection with a reason; upholding corrects the claim where the reason allows."""
     if not actor.has_role("reviewer"):
         raise ObjectionRefused("Alleen een contractmanager beslist over bezwaren.")
@@ -145,10 +217,15 @@ def decide_objection(session: Session, actor: User, objection: Objection, *, uph
 
     corrected = None
     if uphold and objection.reason_objected in CORRECTED_FIELD:
-        corrected = _correct_claim(session, actor, objection, corrected_date)
+        corrected = _correct_claim(session, actor, objection, corrected_date, text)
     elif corrected_date is not None:
         raise CorrectionInvalid("Een gecorrigeerde datum hoort alleen bij een gegrond bezwaar tegen een te late "
-                                "indiening of een mijlpaal buiten de resultaattermijn.")
+                                "indiening, een mijlpaal buiten de resultaattermijn of een start buiten de "
+                                "contractperiode.")
+    if uphold and objection.reason_objected in CHOSEN_CORRECTION:
+        corrected = _apply_choice(session, actor, objection, choice, text)
+    elif choice:
+        raise CorrectionInvalid("Een gekozen correctie hoort alleen bij een gegrond bezwaar.")
 
     before = snapshot(objection, "status", "decided_by_id", "decided_at", "decision_reason")
     objection.status, objection.decided_by_id, objection.decided_at = new_status, actor.id, clock.now()
@@ -160,8 +237,32 @@ def decide_objection(session: Session, actor: User, objection: Objection, *, uph
     return objection
 
 
-def _correct_claim(session: Session, actor: User, objection: Objection, corrected_date: date | None) -> dict:
-    """Set the claim's corrected date within its bounds and write the before and after to the audit trail."""
+def _apply_choice(session: Session, actor: User, objection: Objection, choice: str | None, text: str) -> dict:
+    """Apply the chosen correction (it must be one the page offered) as a new version or a new decision."""
+    claim = _lock_claim(session, objection.claim_id)
+    offered = {c.value: c for c in choices_for(session, objection, claim)}
+    if not offered:
+        return {}  # nothing left to correct (e.g. already reinstated): upholding records the decision only
+    if choice not in offered:
+        raise CorrectionInvalid("Kies de correctie die het bezwaar gegrond maakt (veld ‘Correctie’).")
+    kind, _, rest = choice.partition(":")
+    note = f"Bezwaar {objection.id} gegrond: {text}"
+    if kind == "end_reason":
+        trajectory_id, _, end_reason = rest.partition(":")
+        trajectory = session.get(Trajectory, int(trajectory_id))
+        correct_fact(session, actor, trajectory, "end_reason", end_reason, note=note, objection=objection)
+        return {"trajectory": trajectory.ref, "end_reason": end_reason}
+    other = session.get(MilestoneClaim, int(rest))
+    if kind == "reinstate":
+        reinstate_claim(session, actor, other, reason_text=note, objection_id=objection.id)
+        return {"claim": other.ref, "review": "approved"}
+    revoke_approval(session, actor, other, reason_text=note, objection_id=objection.id)
+    return {"claim": other.ref, "review": "revoked", "counts": claim.ref}
+
+
+def _correct_claim(session: Session, actor: User, objection: Objection, corrected_date: date | None,
+                   text: str) -> dict:
+    """Record the corrected date within its bounds as a new version of the fact (audited)."""
     claim = _lock_claim(session, objection.claim_id)
     correction = correction_for(objection, claim)
     if corrected_date is None:
@@ -172,16 +273,16 @@ def _correct_claim(session: Session, actor: User, objection: Objection, correcte
             raise CorrectionInvalid(_no_valid_date(correction, claim))
         raise CorrectionInvalid(f"De {correction.label.lower()} moet liggen tussen {nl_date(correction.earliest)} "
                                 f"en {nl_date(correction.latest)}.")
-    before = snapshot(claim, *CLAIM_FIELDS)
-    setattr(claim, correction.field, corrected_date)
-    session.flush()
-    record(session, actor, "claim.corrected", "milestone_claim", claim.id, before=before,
-           after={**snapshot(claim, *CLAIM_FIELDS), "objection_id": objection.id,
-                  "reason_objected": objection.reason_objected})
+    subject = claim.trajectory if correction.field == "start" else claim
+    correct_fact(session, actor, subject, correction.field, corrected_date,
+                 note=f"Bezwaar {objection.id} gegrond: {text}", objection=objection)
     return {correction.field: corrected_date.isoformat()}
 
 
 def _no_valid_date(correction: Correction, claim: MilestoneClaim) -> str:
+    if correction.field == "start":
+        return (f"Geen startdatum past: de mijlpaal ({nl_date(claim.date)}) ligt vóór het begin van het contract "
+                f"({nl_date(correction.earliest)}). Op het traject valt niets te corrigeren.")
     if correction.field == "date":
         return (f"Geen datum past: de declaratie is ingediend op {nl_date(claim.submitted)}, vóór de start van het "
                 f"traject ({nl_date(correction.earliest)}), en een mijlpaal ligt niet na zijn indiening. "

@@ -19,21 +19,13 @@ from ..models import MilestoneClaim, Objection, Review, SettlementLine, Settleme
 from ..statements.queries import LINE_STATUS
 from .forms import DECISIONS, DecisionForm, ObjectionForm
 from .queries import filter_choices, my_objections, objection_queue
-from .service import (CORRECTED_FIELD, MIN_MOTIVATION, ObjectionError, correction_for, decide_objection,
-                      file_objection, objectable, open_objection, remaining_problem)
+from .service import (AMENDMENT_NEEDED, CHOSEN_CORRECTION, CORRECTED_FIELD, MIN_MOTIVATION, ObjectionError,
+                      choices_for, correction_for, decide_objection, file_objection, objectable, open_objection,
+                      remaining_problem)
 from .states import STATUS_LABELS, allowed_actions
 
 bp = Blueprint("objections", __name__)
 
-# What the contract manager corrects elsewhere when upholding an objection against these reasons.
-CORRECTED_ELSEWHERE = {
-    "DUPLICATE_CLAIM": "welke declaratie de juiste is (de andere afkeuren of de goedkeuring intrekken bij "
-                       "Beoordelen)",
-    "OVER_VOLUME": "het gecontracteerde volume of het gemeenteplafond in het contract",
-    "OUTSIDE_CONTRACT_PERIOD": "de startdatum van het traject of de looptijd van het contract",
-    "NORM_NOT_MET": "de declaraties en beëindigingsredenen die voor de prestatienorm meetellen",
-    "REVOKED": "de beoordeling van de declaratie",
-}
 
 
 def get_line(session: Session, user: User, line_id: int) -> SettlementLine:
@@ -129,7 +121,8 @@ def decide(objection_id: int):
                     .execution_options(populate_existing=True))
     try:
         decide_objection(session, current_user, objection, uphold=form.uphold,
-                         reason=form.reason.data, corrected_date=form.corrected_date.data)
+                         reason=form.reason.data, corrected_date=form.corrected_date.data,
+                         choice=form.correction.data or None)
     except ObjectionError as error:
         session.rollback()
         flash(str(error), "error")
@@ -137,9 +130,11 @@ def decide(objection_id: int):
     warning = remaining_problem(session.get(MilestoneClaim, objection.claim_id)) if (
         form.uphold and objection.reason_objected in CORRECTED_FIELD) else None
     session.commit()
+    corrected = form.uphold and (objection.reason_objected in CORRECTED_FIELD
+                                 or objection.reason_objected in CHOSEN_CORRECTION)
     flash(f"Het bezwaar is {STATUS_LABELS[objection.status].lower()} verklaard."
-          + (" De gecorrigeerde declaratie wordt in de volgende afrekening betaald." if form.uphold and
-             objection.reason_objected in CORRECTED_FIELD and warning is None else ""), "success")
+          + (" De correctie is als nieuwe versie vastgelegd; de volgende afrekening rekent ermee."
+             if corrected and warning is None else ""), "success")
     if warning:
         flash(warning, "warning")
     return redirect(url_for("objections.queue"))
@@ -155,18 +150,22 @@ def _render_objection(session: Session, objection: Objection, form: DecisionForm
     names = dict(session.execute(select(User.id, User.name).where(User.id.in_(
         [i for i in (objection.created_by_id, objection.decided_by_id) if i is not None]))).all())
     correction = correction_for(objection, claim) if reviewer else None
+    choices = choices_for(session, objection, claim) if reviewer and objection.status == "open" else []
     days = run.contract.submission_deadline_days
     deadline = claim.date + timedelta(days=days) if days is not None else None
     if form is None:
         form = DecisionForm(formdata=None)
     if correction is not None:
         form.corrected_date.label.text = correction.label
+    form.correction.choices = [(c.value, c.label) for c in choices]
     return render_template(
         "objections/show.html", objection=objection, line=line, run=run, contract=run.contract, claim=claim,
         trajectory=claim.trajectory, deadline=deadline, history=history, names=names, form=form, reviewer=reviewer,
         can_decide=reviewer and bool(allowed_actions(objection.status)),
         own_objection=objection.created_by_id == current_user.id, correction=correction,
-        corrected_elsewhere=CORRECTED_ELSEWHERE.get(objection.reason_objected), decisions=DECISIONS,
+        choices=choices, chosen_correction=objection.reason_objected in CHOSEN_CORRECTION,
+        amendment_needed=objection.reason_objected in AMENDMENT_NEEDED,
+        contract_url=_contract_url(run.contract_id), decisions=DECISIONS,
         status_labels=STATUS_LABELS, line_status=LINE_STATUS, claim_url=_claim_url(claim.id) if reviewer else None,
         statement_url=None if reviewer else _statement_url(run.id))
 
@@ -176,6 +175,11 @@ def _claim_url(claim_id: int) -> str | None:
     if "review.claim" not in current_app.view_functions:
         return None
     return url_for("review.claim", claim_id=claim_id)
+
+
+def _contract_url(contract_id: int) -> str:
+    """The contract page in Beheer, where an amendment of the terms is proposed."""
+    return url_for("admin.contract", contract_id=contract_id)
 
 
 def _statement_url(run_id: int) -> str | None:

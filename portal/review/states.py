@@ -26,12 +26,15 @@ TRANSITIONS: dict[tuple[str, str], str] = {
     ("pending", "approve"): "approved",
     ("pending", "reject"): "rejected",
     ("approved", "revoke"): "rejected",
+    # Only through an upheld objection: a wrongful rejection (or revocation) reversed by a new approval.
+    ("rejected", "reinstate"): "approved",
 }
 
 MESSAGES = {
     "approve": "Deze declaratie kan niet worden goedgekeurd: de status is ‘{state}’.",
     "reject": "Deze declaratie kan niet worden afgekeurd: de status is ‘{state}’.",
     "revoke": "Alleen een goedgekeurde declaratie kan worden ingetrokken: de status is ‘{state}’.",
+    "reinstate": "Alleen een afgekeurde declaratie kan alsnog worden goedgekeurd: de status is ‘{state}’.",
 }
 
 
@@ -43,6 +46,10 @@ def next_state(state: str, action: str) -> str:
         raise InvalidTransition(state, action) from None
 
 
+# Actions only an upheld objection takes; the review page does not offer them.
+CORRECTION_ACTIONS = frozenset({"reinstate"})
+
+
 def allowed_actions(state: str) -> frozenset[str]:
-    """Return the actions the transition table allows from this state."""
-    return frozenset(action for (source, action) in TRANSITIONS if source == state)
+    """Return the actions the review page may offer from this state (the transition table, less corrections)."""
+    return frozenset(action for (source, action) in TRANSITIONS if source == state and action not in CORRECTION_ACTIONS)

@@ -84,7 +84,7 @@ def test_run_export_lists_every_line_and_totals_per_municipality_and_funding_sou
 def test_negative_amounts_stay_numbers_and_reasons_are_dutch(db, example):
     _, contract, preparer, approver = example
     issue(db, contract, preparer, approver)
-    revoke(db, "M0005", date(2028, 4, 1))
+    revoke(db, "M0005", date(2028, 3, 31))
     run, notes = issue(db, contract, preparer, approver, as_of=date(2028, 4, 2))
     lines, _, funding = sections(parse(csv_text(run_rows(db, run))))
     rows = {row[4]: dict(zip(lines[0], row)) for row in lines[1:]}
@@ -132,7 +132,7 @@ def test_esf_report_has_one_row_per_participant_with_results_and_amounts_per_sou
 def test_esf_report_nets_credit_notes_and_limits_to_a_period(db, example):
     _, contract, preparer, approver = example
     issue(db, contract, preparer, approver)
-    revoke(db, "M0005", date(2028, 4, 1))
+    revoke(db, "M0005", date(2028, 3, 31))
     issue(db, contract, preparer, approver, as_of=date(2028, 4, 2))
     rows = parse(csv_text(esf_rows(db, contract)))
     t002 = {row[1]: dict(zip(rows[0], row)) for row in rows[1:]}["T002"]
@@ -167,7 +167,7 @@ def test_esf_report_takes_a_fixed_number_of_queries(db, example):
 def test_credit_note_amounts_reach_the_esf_report_through_the_invoice_lines(db, example):
     _, contract, preparer, approver = example
     issue(db, contract, preparer, approver)
-    revoke(db, "M0005", date(2028, 4, 1))
+    revoke(db, "M0005", date(2028, 3, 31))
     _, notes = issue(db, contract, preparer, approver, as_of=date(2028, 4, 2))
     assert {n.kind for n in notes} == {"credit_note"}
     rows = parse(csv_text(esf_rows(db, contract)))

@@ -37,7 +37,7 @@ def issued(db, monkeypatch):
 def credit_note(db, issued):
     """A second run after a revoked approval: credit notes of € -3.872,00 each."""
     contract, preparer, approver, _ = issued
-    revoke(db, "M0005", date(2028, 4, 1))
+    revoke(db, "M0005", date(2028, 3, 31))
     notes = issue(db, contract, preparer, approver, as_of=date(2028, 4, 2))
     assert notes[0].kind == "credit_note" and notes[0].total == Decimal("-3872.00")
     return notes[0]

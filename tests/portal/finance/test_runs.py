@@ -105,7 +105,7 @@ def test_a_second_run_without_changes_issues_nothing(db, example):
 def test_a_revoked_approval_gives_revoked_and_correction_lines_on_credit_notes(db, example):
     contract, preparer, approver = example
     _, first = issue(db, contract, preparer, approver)
-    revoke(db, "M0005", date(2028, 4, 1))  # T002's placement: the cohort drops to 1 of 3 = 33.33 % < 35 %
+    revoke(db, "M0005", date(2028, 3, 31))  # T002's placement: the cohort drops to 1 of 3 = 33.33 % < 35 %
     run, notes = issue(db, contract, preparer, approver)
     deltas = {line.milestone_ref: (line.delta, line.delta_reason) for line in run.lines if line.delta}
     assert deltas == {"M0002": (Decimal("-1200.00"), "CORRECTION"), "M0003": (Decimal("-2000.00"), "CORRECTION"),

@@ -256,7 +256,7 @@ def test_an_invalid_e_invoice_refuses_the_approval_and_issues_nothing(db, client
 def test_a_second_run_shows_corrections_and_the_credit_note_links_what_it_corrects(db, client, fw):
     issue(client, fw)
     first = db.scalars(select(Invoice).order_by(Invoice.id)).all()
-    revoke(db, "M0005", date(2028, 4, 1))
+    revoke(db, "M0005", date(2028, 3, 31))
     db.commit()
     login(client, fw.preparer)
     html = text(client.get(f"/afrekeningen/nieuw?contract={CONTRACT}&peildatum=02-04-2028"))

@@ -98,3 +98,4 @@ def claim_by_ref(db, ref: str) -> MilestoneClaim:
 
 def login(client, user) -> None:
     log_in(client, user)
+

@@ -8,10 +8,10 @@ import pytest
 from sqlalchemy import select
 
 from portal.finance.runs import start_run
-from portal.models import AuditEvent, InvoiceLine, Objection
+from portal.models import AuditEvent, FactVersion, InvoiceLine, Objection
 from portal.objections.service import (CorrectionInvalid, DecisionReasonRequired, InvalidTransition,
-                                       MotivationRequired, ObjectionRefused, correction_for, decide_objection,
-                                       file_objection, remaining_problem)
+                                       MotivationRequired, ObjectionRefused, choices_for, correction_for,
+                                       decide_objection, file_objection, remaining_problem)
 
 from ... import factories as f
 from ..finance.helpers import freeze_today, import_example
@@ -170,6 +170,10 @@ def test_upholding_a_late_submission_corrects_the_submission_date_within_bounds(
     [event] = audit(db, "claim.corrected", ow.late.id)
     assert event.object_type == "milestone_claim" and event.actor_id == ow.reviewer.id
     assert event.before == {"date": "2026-02-03", "submitted": "2026-05-01"}
+    [version] = [v for v in db.scalars(select(FactVersion).where(FactVersion.claim_id == ow.late.id))
+                 if v.source == "correction"]
+    assert (version.field, version.previous_value, version.value, version.objection_id, version.recorded_by_id) == (
+        "submitted", "2026-05-01", "2026-03-20", late_objection.id, ow.reviewer.id)
     assert event.after["submitted"] == "2026-03-20" and event.after["objection_id"] == late_objection.id
     [decided] = audit(db, "objection.upheld", late_objection.id)
     assert decided.after["corrected"] == {"submitted": "2026-03-20"}
@@ -212,18 +216,24 @@ def test_no_date_fits_when_the_claim_was_submitted_before_the_trajectory_started
         decide_objection(db, ow.reviewer, objection, uphold=True, reason="Terecht.", corrected_date=date(2026, 3, 1))
 
 
-def test_upholding_other_reasons_records_the_decision_and_changes_no_claim(db, ow):
+def test_upholding_a_duplicate_chooses_which_claim_counts_as_a_new_decision(db, ow):
     objection = file_objection(db, ow.bureau, ow.line(ow.duplicate), MOTIVATION)
     assert objection.reason_objected == "DUPLICATE_CLAIM" and correction_for(objection, ow.duplicate) is None
+    [choice] = choices_for(db, objection, ow.duplicate)
+    assert choice.value == f"count:{ow.paid.id}" and ow.paid.ref in choice.label
     with pytest.raises(CorrectionInvalid):
         decide_objection(db, ow.reviewer, objection, uphold=True, reason="x", corrected_date=date(2026, 3, 1))
-    decide_objection(db, ow.reviewer, objection, uphold=True,
-                     reason="Gecorrigeerd bij Beoordelen: de eerste intake is afgekeurd, deze telt.")
+    with pytest.raises(CorrectionInvalid, match="Kies de correctie"):
+        decide_objection(db, ow.reviewer, objection, uphold=True, reason="Deze telt.", choice="count:999999")
+    decide_objection(db, ow.reviewer, objection, uphold=True, reason="De eerste intake was dubbel; deze telt.",
+                     choice=choice.value)
     assert objection.status == "upheld"
     assert (ow.duplicate.date, ow.duplicate.submitted) == (date(2026, 2, 4), date(2026, 2, 11))
-    assert audit(db, "claim.corrected", ow.duplicate.id) == []
+    # The approval of the other claim is withdrawn by a new decision; the approval stays in the history.
+    assert [(r.decision, r.objection_id) for r in ow.paid.reviews][-1] == ("revoked", objection.id)
+    assert ow.paid.review == "rejected"
     [event] = audit(db, "objection.upheld", objection.id)
-    assert event.after["corrected"] is None and "Beoordelen" in event.after["decision_reason"]
+    assert event.after["corrected"] == {"claim": ow.paid.ref, "review": "revoked", "counts": ow.duplicate.ref}
 
 
 # ---------------------------------------------------------------- the money

@@ -156,12 +156,16 @@ def test_the_objection_page_shows_line_claim_history_motivation_and_the_form(db,
     assert 'value="uphold"' in html and 'value="reject"' in html and 'name="reason"' in html
 
 
-def test_the_form_explains_that_other_reasons_are_corrected_elsewhere(db, ow, reviewer_client):
+def test_the_form_offers_the_choice_of_which_duplicate_counts(db, ow, reviewer_client):
     objection = file_objection(db, ow.bureau, ow.line(ow.duplicate), MOTIVATION)
     db.commit()
     html = reviewer_client.get(f"/bezwaren/{objection.id}").get_data(as_text=True)
-    assert "past het portaal zelf niets aan" in html and "Beoordelen" in html
+    assert f'value="count:{ow.paid.id}"' in html and "wordt ingetrokken" in html
     assert 'name="corrected_date"' not in html
+    response = reviewer_client.post(f"/bezwaren/{objection.id}/besluit", data={
+        "decision": "uphold", "reason": "De eerste intake was dubbel.", "correction": f"count:{ow.paid.id}"})
+    assert response.status_code == 302
+    assert fresh(db, MilestoneClaim, ow.paid.id).review == "rejected"
 
 
 def test_upholding_through_the_page_corrects_the_claim(db, ow, reviewer_client):
@@ -173,7 +177,7 @@ def test_upholding_through_the_page_corrects_the_claim(db, ow, reviewer_client):
     assert fresh(db, Objection, objection.id).status == "upheld"
     assert fresh(db, MilestoneClaim, ow.late.id).submitted == date(2026, 3, 20)
     html = reviewer_client.get("/bezwaren").get_data(as_text=True)
-    assert "gegrond verklaard" in html and "volgende afrekening betaald" in html
+    assert "gegrond verklaard" in html and "volgende afrekening rekent ermee" in html
 
 
 def test_a_correction_that_does_not_cure_warns(db, ow, reviewer_client):

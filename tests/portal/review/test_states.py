@@ -6,12 +6,12 @@ import pytest
 from portal.review.states import TRANSITIONS, InvalidTransition, allowed_actions, next_state
 
 STATES = ("pending", "approved", "rejected")
-ACTIONS = ("approve", "reject", "revoke")
+ACTIONS = ("approve", "reject", "revoke", "reinstate")
 
 
-def test_the_table_is_exactly_the_three_moves():
+def test_the_table_is_exactly_the_four_moves():
     assert TRANSITIONS == {("pending", "approve"): "approved", ("pending", "reject"): "rejected",
-                           ("approved", "revoke"): "rejected"}
+                           ("approved", "revoke"): "rejected", ("rejected", "reinstate"): "approved"}
 
 
 @pytest.mark.parametrize("state", STATES)
@@ -28,4 +28,4 @@ def test_every_other_move_is_an_invalid_transition(state, action):
 def test_allowed_actions_follow_the_table():
     assert allowed_actions("pending") == {"approve", "reject"}
     assert allowed_actions("approved") == {"revoke"}
-    assert allowed_actions("rejected") == frozenset()
+    assert allowed_actions("rejected") == frozenset()  # reinstating is only a correction from an objection

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -25,19 +24,7 @@ def load(path: Path) -> settlement.Scenario:
     return settlement.parse_scenario(json.loads(path.read_text()))
 
 
-def _needs_history(path: Path):
-    # The facts loader still hands the engine the claim row's current decision only; a
-    # revocation or a second decision needs the review history from the database (the
-    # History issue's portal part). Strict: this fails as XPASS once that lands.
-    scenario = load(path)
-    collapsed = replace(scenario, milestones=tuple(replace(m, reviews=m.reviews[-1:]) for m in scenario.milestones))
-    if settlement.settlement_document(settlement.evaluate(collapsed)) != \
-            settlement.settlement_document(settlement.evaluate(scenario)):
-        return pytest.param(path, marks=pytest.mark.xfail(strict=True, reason="facts loader without review history"))
-    return path
-
-
-@pytest.mark.parametrize("path", [_needs_history(p) for p in EXAMPLES], ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
 def test_preview_from_the_database_matches_the_worked_example(db, path):
     scenario = load(path)
     import_scenario(db, scenario)
