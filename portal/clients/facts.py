@@ -136,13 +136,24 @@ def clients_in_target_group(target_group: str, on: date):
 
 def clients_with_benefit(benefit: str, on: date):
     """Return a subquery of the client ids whose benefit on a date is this one."""
+    return clients_with_value("benefit", benefit, on)
+
+
+def clients_with_profile(profile: str, on: date):
+    """Return a subquery of the client ids whose client profile on a date is this one."""
+    return clients_with_value("profile", profile, on)
+
+
+def clients_with_value(kind: str, value: str, on: date):
+    """Return a subquery of the client ids whose single-valued fact of this kind holds this value on a date."""
     ranked = (select(ClientFact.client_id, ClientFact.value,
                      func.row_number().over(partition_by=ClientFact.client_id,
                                             order_by=(ClientFact.valid_from.desc(), ClientFact.id.desc()))
                      .label("n"))
-              .where(ClientFact.kind == "benefit", ClientFact.valid_from <= on).subquery())
-    return select(ranked.c.client_id).where(ranked.c.n == 1, ranked.c.value == benefit)
+              .where(ClientFact.kind == kind, ClientFact.valid_from <= on).subquery())
+    return select(ranked.c.client_id).where(ranked.c.n == 1, ranked.c.value == value)
 
 
 __all__ = ["ClientHistory", "FactsOn", "UNDATED", "benefit_on", "clients_in_target_group", "clients_with_benefit",
+           "clients_with_profile", "clients_with_value",
            "facts_at", "facts_on", "load_histories", "target_groups_on"]

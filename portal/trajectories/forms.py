@@ -238,6 +238,7 @@ class ListFilterForm(FlaskForm):
         ((g, FACT_LABELS[g]) for g in TARGET_GROUPS), "Alle"), validators=[Optional()])
     benefit = SelectField("Uitkering (vandaag)", choices=choices(((b, FACT_LABELS[b]) for b in BENEFITS), "Alle"),
                           validators=[Optional()])
+    profile = SelectField("Cliëntprofiel (vandaag)", validators=[Optional()])  # choices: the admin's list
     waiting = BooleanField("Wacht op mij")
     sort = SelectField("Sorteren op", choices=choices([("ref", "Trajectnummer"), ("start", "Startdatum"),
                                                        ("status", "Status"), ("municipality", "Gemeente")]),

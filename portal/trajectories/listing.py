@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, aliased
 from .. import clock
 from ..access import scope_trajectories
 from ..clients.ladder import proposed_measurements
-from ..clients.facts import clients_in_target_group, clients_with_benefit, target_groups_on
+from ..clients.facts import clients_in_target_group, clients_with_benefit, clients_with_profile, target_groups_on
 from ..models import Client, Contract, MilestoneClaim, Municipality, Provider, Trajectory, User
 
 SORTS = ("ref", "start", "status", "municipality")
@@ -26,6 +26,7 @@ class ListFilters:
     municipality_id: int | None = None
     target_group: str | None = None   # the client's target groups today (portal.clients.facts)
     benefit: str | None = None        # the client's benefit today
+    profile: str | None = None        # the client's profile today (a code of the admin's list)
     waiting: bool = False         # "wacht op mij": needs this user's action
     q: str | None = None          # trajectory ref, client ref or (part of) the client's last name
     sort: str = "ref"
@@ -110,6 +111,8 @@ def filtered(user: User, filters: ListFilters, query: Select) -> Select:
         query = query.where(Trajectory.client_id.in_(clients_in_target_group(filters.target_group, clock.today())))
     if filters.benefit:
         query = query.where(Trajectory.client_id.in_(clients_with_benefit(filters.benefit, clock.today())))
+    if filters.profile:
+        query = query.where(Trajectory.client_id.in_(clients_with_profile(filters.profile, clock.today())))
     if filters.waiting:
         query = query.where(waiting_condition(user))
     q = (filters.q or "").strip()

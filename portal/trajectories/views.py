@@ -16,7 +16,7 @@ from ..audit import record
 from ..db import get_session
 from ..evidence.storage import EvidenceRefused, read_upload
 from ..formatting import label
-from ..models import Client, Contract, MilestoneClaim, Municipality, Trajectory
+from ..models import Client, ClientProfile, Contract, MilestoneClaim, Municipality, Trajectory
 from . import service
 from .claims import PlacementFacts, claimable_types, register_placement, submit_claim
 from .clients import ClientExists, find_client_by_bsn, register_client, reveal_bsn
@@ -58,7 +58,7 @@ def _no_store(response: Response) -> Response:
 def _filters_from(form: ListFilterForm) -> ListFilters:
     return ListFilters(status=form.status.data or None, segment=form.segment.data or None,
                        municipality_id=form.municipality.data or None, target_group=form.target_group.data or None,
-                       benefit=form.benefit.data or None,
+                       benefit=form.benefit.data or None, profile=form.profile.data or None,
                        waiting=bool(form.waiting.data), q=(form.q.data or "").strip() or None,
                        sort=form.sort.data or "ref", descending=form.direction.data == "desc")
 
@@ -67,6 +67,9 @@ def _filter_form() -> ListFilterForm:
     form = ListFilterForm(formdata=request.args)
     municipalities = get_session().execute(select(Municipality.id, Municipality.name).order_by(Municipality.name))
     form.municipality.choices = choices(((m.id, m.name) for m in municipalities), "Alle")
+    profiles = get_session().execute(select(ClientProfile.code, ClientProfile.name)
+                                     .order_by(ClientProfile.position, ClientProfile.name))
+    form.profile.choices = choices(((p.code, p.name) for p in profiles), "Alle")
     return form
 
 

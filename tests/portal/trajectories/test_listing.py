@@ -33,6 +33,10 @@ def mix(db, tw):
     # Target groups are dated facts (issue 9): the client is a jongere from 2026 on.
     db.add(ClientFact(client_id=t["quiet"].client_id, kind="target_group", value="jongere",
                       valid_from=date(2026, 1, 1), member=True, recorded_at=datetime.now(timezone.utc)))
+    # Client profiles too: "rejected" was far from work until March 2026, then close to it.
+    for valid_from, profile in ((date(2025, 6, 1), "ver"), (date(2026, 3, 1), "dichtbij")):
+        db.add(ClientFact(client_id=t["rejected"].client_id, kind="profile", value=profile,
+                          valid_from=valid_from, member=True, recorded_at=datetime.now(timezone.utc)))
     db.flush()
     return t
 
@@ -68,6 +72,8 @@ def test_waiting_for_the_klantmanager_is_a_submitted_plan(db, tw, mix):
     (ListFilters(status="active"), ["rejected", "reclaimed", "quiet"]),
     (ListFilters(segment="voortraject"), []),
     (ListFilters(target_group="jongere"), ["quiet"]),
+    (ListFilters(profile="dichtbij"), ["rejected"]),
+    (ListFilters(profile="ver"), []),  # the profile today, not one the client had before
     (ListFilters(q="VRIES-Ö"), ["quiet"]),  # SQLite lowers only ASCII; PostgreSQL all
     (ListFilters(q="%"), []),
 ])
