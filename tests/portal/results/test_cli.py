@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from dateutil.relativedelta import relativedelta
 import settlement
 from sqlalchemy import select
 
@@ -47,8 +48,12 @@ def test_worked_examples_agree_with_the_settlement(app, db, path):
     db.expunge_all()  # both commands read what the database holds, not the imported objects
     forecasts = 0
     for contract in scenario.contracts:
-        # On the scenario's date and a year before it, when cohorts are still open.
-        for as_of in (scenario.as_of, scenario.as_of - timedelta(days=365)):
+        # On the scenario's date, a year before it, and at the end of the first measurement period,
+        # when that cohort is certainly still open (its window has not closed).
+        dates = {scenario.as_of, scenario.as_of - timedelta(days=365)}
+        if contract.norm is not None:
+            dates.add(contract.start + relativedelta(months=contract.norm.measurement_months))
+        for as_of in sorted(dates):
             forecasts += sum(c["needed"] is not None for c in assert_agrees(app, contract.code, as_of))
     if any(c.norm for c in scenario.contracts):
         assert forecasts > 0
