@@ -10,6 +10,7 @@ from .contract_terms import ContractTermsVersion  # noqa: F401  (issue 10: contr
 from .finance import (CreditNoteCorrection, DocumentCounter, Invoice, InvoiceLine, Objection, Payment,
                       SettlementLine, SettlementRun)
 from .organisation import Consortium, Municipality, Provider
+from .results_cache import ContractDataVersion, ResultsCache  # noqa: F401 (results cache)
 from .trajectory import Client, EvidenceFile, MilestoneClaim, Placement, Review, Trajectory
 
 __all__ = [

@@ -10,9 +10,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from fractions import Fraction
 
-from settlement.glossary import Review
 from settlement.money import round_fraction
-from settlement.reviews import status_on
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -102,15 +100,9 @@ def group_rows(segment: SegmentFigures, filters: Filters, key: str) -> list[Grou
     return rows
 
 
-def approved_by_type(results: ContractResults) -> dict[str, set[str]]:
+def approved_by_type(results: ContractResults) -> defaultdict[str, frozenset[str]]:
     """Milestone type -> refs of trajectories with an approved claim of that type known on as_of."""
-    as_of = results.result.as_of
-    found: dict[str, set[str]] = defaultdict(set)
-    for claim in results.facts.milestones:
-        if (claim.date <= as_of and claim.submitted <= as_of
-                and status_on(claim.reviews, as_of) == Review.APPROVED.value):
-            found[claim.type].add(claim.trajectory)
-    return found
+    return defaultdict(frozenset, results.approved)
 
 
 def keep(row: TrajectoryRow, filters: Filters) -> bool:
@@ -127,7 +119,7 @@ def keep(row: TrajectoryRow, filters: Filters) -> bool:
 
 def bureau_figures(results: ContractResults, filters: Filters) -> BureauFigures:
     """Count one contract's filtered trajectories; results and money from the engine's answer."""
-    as_of = results.result.as_of
+    as_of = results.as_of
     figures = BureauFigures(results)
     approved = approved_by_type(results)
     has_norm = bool(results.cohorts)
@@ -161,10 +153,10 @@ def bureau_figures(results: ContractResults, filters: Filters) -> BureauFigures:
             quarter[0] += 1
             quarter[1] += counted
             quarter[2] += outcome
-    for line in results.result.lines:
-        if line.trajectory in kept:
-            figures.earned += line.payable
-            figures.pending += line.pending
+    for ref, (payable, pending) in results.money.items():
+        if ref in kept:
+            figures.earned += payable
+            figures.pending += pending
     return figures
 
 

@@ -1,0 +1,112 @@
+"""results cache: a per-contract data version kept by triggers, and computed results per (contract, date)
+
+The database, not the application, keeps `contract_data_version`: an AFTER INSERT/UPDATE/DELETE
+trigger on every table in `VERSIONED_TABLES` bumps the version of each contract the changed row
+(old and new) feeds. `results_cache` rows are served only while their version equals it.
+
+To let another table feed the cache's validity (e.g. a fact-version table of the history work),
+add ONE line to `VERSIONED_TABLES` in a new migration that creates just that table's triggers
+with `create_version_triggers([...])` / `drop_version_triggers([...])` from here: the line is
+(table, a SELECT returning the affected contract ids as `contract_id`, with `{row}` for OLD/NEW).
+
+Revision ID: 0009
+Revises: 0008
+Create Date: 2026-11-30
+"""
+from alembic import op
+import sqlalchemy as sa
+
+revision = '0009'
+down_revision = '0008'
+branch_labels = None
+depends_on = None
+
+#: (table, SELECT of the contract ids a row of it feeds; `{row}` is OLD or NEW). One line per table.
+VERSIONED_TABLES: tuple[tuple[str, str], ...] = (
+    ("contract", "SELECT {row}.id AS contract_id"),
+    ("tranche", "SELECT {row}.contract_id AS contract_id"),
+    ("staffel_step", "SELECT {row}.contract_id AS contract_id"),
+    ("excluded_end_reason", "SELECT {row}.contract_id AS contract_id"),
+    ("funding_share", "SELECT {row}.contract_id AS contract_id"),
+    ("municipality_cap", "SELECT {row}.contract_id AS contract_id"),
+    ("contract_terms_version", "SELECT {row}.contract_id AS contract_id"),
+    ("trajectory", "SELECT {row}.contract_id AS contract_id"),
+    ("milestone_claim", "SELECT t.contract_id AS contract_id FROM trajectory t WHERE t.id = {row}.trajectory_id"),
+    ("review", "SELECT t.contract_id AS contract_id FROM milestone_claim c JOIN trajectory t "
+               "ON t.id = c.trajectory_id WHERE c.id = {row}.claim_id"),
+    ("client", "SELECT t.contract_id AS contract_id FROM trajectory t WHERE t.client_id = {row}.id"),
+    ("client_fact", "SELECT t.contract_id AS contract_id FROM trajectory t WHERE t.client_id = {row}.client_id"),
+)
+
+
+def upgrade() -> None:
+    op.create_table(
+        'contract_data_version',
+        sa.Column('contract_id', sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column('version', sa.BigInteger(), nullable=False),
+        sa.PrimaryKeyConstraint('contract_id', name='pk_contract_data_version'),
+    )
+    op.create_table(
+        'results_cache',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('contract_id', sa.Integer(), nullable=False),
+        sa.Column('as_of', sa.Date(), nullable=False),
+        sa.Column('version', sa.BigInteger(), nullable=False),
+        sa.Column('computed_at', sa.DateTime(timezone=True), nullable=False),
+        sa.Column('payload', sa.JSON(), nullable=False),
+        sa.PrimaryKeyConstraint('id', name='pk_results_cache'),
+        sa.UniqueConstraint('contract_id', 'as_of', name='uq_results_cache_contract_id_as_of'),
+    )
+    create_version_triggers(VERSIONED_TABLES)
+
+
+def downgrade() -> None:
+    drop_version_triggers(VERSIONED_TABLES)
+    op.drop_table('results_cache')
+    op.drop_table('contract_data_version')
+
+
+def _ids(select: str, row: str, extra: str = "") -> str:
+    return (f"SELECT DISTINCT s.contract_id{extra} FROM ({select.format(row=row)}) AS s "
+            f"WHERE s.contract_id IS NOT NULL")
+
+
+def create_version_triggers(tables) -> None:
+    postgres = op.get_bind().dialect.name == "postgresql"
+    for table, select in tables:
+        if postgres:
+            old, new = (f"INSERT INTO contract_data_version (contract_id, version) {_ids(select, row, ', 1')} "
+                        f"ON CONFLICT (contract_id) DO UPDATE SET version = contract_data_version.version + 1;"
+                        for row in ("OLD", "NEW"))
+            op.execute(f"""
+                CREATE FUNCTION bump_data_version_{table}() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    IF TG_OP <> 'INSERT' THEN {old} END IF;
+                    IF TG_OP <> 'DELETE' THEN {new} END IF;
+                    RETURN NULL;
+                END $$""")
+            op.execute(f"CREATE TRIGGER {table}_data_version AFTER INSERT OR UPDATE OR DELETE ON {table} "
+                       f"FOR EACH ROW EXECUTE FUNCTION bump_data_version_{table}()")
+            continue
+        for verb, rows in (("INSERT", ("NEW",)), ("UPDATE", ("OLD", "NEW")), ("DELETE", ("OLD",))):
+            body = []
+            for row in rows:
+                ids = _ids(select, row)
+                body.append(
+                    f"INSERT INTO contract_data_version (contract_id, version) "
+                    f"SELECT i.contract_id, 0 FROM ({ids}) AS i WHERE NOT EXISTS "
+                    f"(SELECT 1 FROM contract_data_version v WHERE v.contract_id = i.contract_id);")
+                body.append(f"UPDATE contract_data_version SET version = version + 1 WHERE contract_id IN ({ids});")
+            op.execute(f"CREATE TRIGGER {table}_data_version_{verb.lower()} AFTER {verb} ON {table} "
+                       f"FOR EACH ROW BEGIN {' '.join(body)} END")
+
+
+def drop_version_triggers(tables) -> None:
+    postgres = op.get_bind().dialect.name == "postgresql"
+    for table, _select in tables:
+        if postgres:
+            op.execute(f"DROP TRIGGER {table}_data_version ON {table}")
+            op.execute(f"DROP FUNCTION bump_data_version_{table}()")
+        else:
+            for verb in ("insert", "update", "delete"):
+                op.execute(f"DROP TRIGGER {table}_data_version_{verb}")

@@ -1,0 +1,80 @@
+"""Serve a contract's results from `results_cache` while the contract's data version still holds.
+
+The database keeps `contract_data_version` itself (triggers of migration 0009 on every table
+that feeds a contract's cohorts or lines); nothing here or elsewhere writes it. A cached row is
+used only when its version equals the contract's current version, read in the same transaction
+before anything is computed, so a change to any fact makes its figures stale at once: a figure
+computed from newer facts may carry an older version (and is recomputed next time), never the
+other way round. Misses are computed, then upserted (INSERT ... ON CONFLICT, so concurrent
+requests never fail) in the request's transaction; `commit_after_get` commits them after a
+successful GET.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Response, request
+from sqlalchemy import func, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from .. import clock
+from .. import models as m
+from . import payload
+from .service import ContractResults, compute_results
+
+WRITTEN = "results_cache_written"
+
+
+def data_versions(session: Session, contract_ids: list[int]) -> dict[int, int]:
+    """Contract id -> its current data version (0 until a fact of it first changes)."""
+    rows = session.execute(select(m.ContractDataVersion.contract_id, m.ContractDataVersion.version)
+                           .where(m.ContractDataVersion.contract_id.in_(contract_ids))).all()
+    found = dict(rows)
+    return {cid: found.get(cid, 0) for cid in contract_ids}
+
+
+def cached_results(session: Session, contracts: list[m.Contract], as_of: date) -> list[ContractResults]:
+    """Return each contract's results (in the given order): cached when current, otherwise computed and stored."""
+    if not contracts:
+        return []
+    ids = [c.id for c in contracts]
+    version = func.coalesce(m.ContractDataVersion.version, 0)
+    # One statement reads the current versions and the cached rows that still match them.
+    rows = session.execute(
+        select(m.ResultsCache.contract_id, m.ResultsCache.payload)
+        .outerjoin(m.ContractDataVersion, m.ContractDataVersion.contract_id == m.ResultsCache.contract_id)
+        .where(m.ResultsCache.contract_id.in_(ids), m.ResultsCache.as_of == as_of,
+               m.ResultsCache.version == version)).all()
+    hits = {cid: data for cid, data in rows if data.get("format") == payload.FORMAT}
+    missing = [c for c in contracts if c.id not in hits]
+    computed: dict[int, ContractResults] = {}
+    if missing:
+        versions = data_versions(session, [c.id for c in missing])  # read before the facts are
+        for results in compute_results(session, missing, as_of):
+            computed[results.contract.id] = results
+        _store(session, as_of, [(versions[cid], r) for cid, r in computed.items()])
+    return [computed[c.id] if c.id in computed else ContractResults(c, as_of, **payload.load(hits[c.id]))
+            for c in contracts]
+
+
+def _store(session: Session, as_of: date, entries: list[tuple[int, ContractResults]]) -> None:
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    now = clock.now()
+    values = [{"contract_id": r.contract.id, "as_of": as_of, "version": version, "computed_at": now,
+               "payload": payload.dump(r)} for version, r in entries]
+    statement = insert(m.ResultsCache).values(values)
+    statement = statement.on_conflict_do_update(
+        index_elements=["contract_id", "as_of"],
+        set_={"version": statement.excluded.version, "computed_at": statement.excluded.computed_at,
+              "payload": statement.excluded.payload})
+    session.execute(statement)
+    session.info[WRITTEN] = True
+
+
+def commit_after_get(session: Session, response: Response) -> Response:
+    """After a successful GET that only filled the cache, commit it (a GET's transaction is otherwise rolled back)."""
+    if session.info.pop(WRITTEN, False) and request.method in ("GET", "HEAD") and response.status_code < 400:
+        session.commit()
+    return response
