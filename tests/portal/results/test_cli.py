@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 from datetime import date, timedelta
 from pathlib import Path
+from unittest.mock import patch
 
 import pytest
 import settlement
@@ -29,6 +30,10 @@ def assert_agrees(app, code: str, as_of: date) -> list[dict]:
     day = as_of.isoformat()
     preview = _json(app, "settlement", "preview", "--contract", code, "--as-of", day, "--json")
     results = _json(app, "results", "--contract", code, "--as-of", day, "--json")
+    # The second run is served from the results cache (the first stored it): it must say exactly the same.
+    with patch.object(settlement, "evaluate_contract", wraps=settlement.evaluate_contract) as engine:
+        assert _json(app, "results", "--contract", code, "--as-of", day, "--json") == results
+    assert engine.call_count == 0
     engine_cohorts = preview["contracts"][0]["cohorts"]
     cohorts = results["contracts"][0]["cohorts"]
     assert len(cohorts) == len(engine_cohorts)
