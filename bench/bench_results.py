@@ -8,6 +8,8 @@ cohorts, then times through the Flask test client, in the same run: the bureau's
 list first page (the yardstick), the bureau's results page, its start page, the consortium
 dashboard (all segments, with charts), one segment of it, and the creaming view; each is
 printed in milliseconds and as a ratio to the list's first page (median of R rounds).
+Each results page is timed cold (the results cache emptied first: every contract is evaluated
+and stored) and warm (median of R rounds after that, served from `results_cache`).
 It only prints; it asserts nothing.
 """
 from __future__ import annotations
@@ -23,13 +25,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from sqlalchemy import create_engine, insert, update  # noqa: E402
+from sqlalchemy import create_engine, delete, insert, update  # noqa: E402
 from sqlalchemy.pool import NullPool  # noqa: E402
 
 from bench_trajectory_list import fill, median_ms  # noqa: E402
 from portal import create_app, migrate  # noqa: E402
 from portal.auth.passwords import hash_password, use_fast_hashing_for_tests  # noqa: E402
-from portal.models import Contract, ExcludedEndReason, RoleGrant, StaffelStep, User  # noqa: E402
+from portal.models import Contract, ExcludedEndReason, ResultsCache, RoleGrant, StaffelStep, User  # noqa: E402
 from tests.pgcluster import Cluster  # noqa: E402
 
 NOW = datetime(2026, 11, 20, 12, tzinfo=timezone.utc)
@@ -52,6 +54,20 @@ def add_norms(url: str) -> None:
                                              "active": True, "created_at": NOW}])
         c.execute(insert(RoleGrant.__table__), [{"user_id": 2, "role": "reviewer"}])
     engine.dispose()
+
+
+def cold_ms(url: str, client, page_url: str) -> float:
+    """Time one load with an empty results cache (every contract the page reads is evaluated and stored)."""
+    engine = create_engine(url, poolclass=NullPool)
+    with engine.begin() as c:
+        c.execute(delete(ResultsCache))
+    engine.dispose()
+    started = time.perf_counter()
+    response = client.get(page_url)
+    _ = response.data
+    if response.status_code != 200:
+        raise SystemExit(f"{page_url}: HTTP {response.status_code}")
+    return (time.perf_counter() - started) * 1000
 
 
 def logged_in(app, user_id: int):
@@ -80,7 +96,7 @@ def main() -> None:
         bureau, reviewer = logged_in(app, 1), logged_in(app, 2)
         yardstick = median_ms(bureau, "/trajecten", args.repeat)
         print(f"\nyardstick: the bureau's trajectory list, first page: {yardstick:.1f} ms (median of {args.repeat})\n")
-        print(f"{'page':52s} {'ms':>9s} {'× list':>8s}")
+        print(f"{'page':52s} {'cold ms':>9s} {'× list':>8s} {'warm ms':>9s} {'× list':>8s}")
         pages = [
             (bureau, "bureau: results page (own contracts, segment average)", f"/resultaten/mijn?peildatum={PEILDATUM}"),
             (bureau, "bureau: start page with results summary", "/start"),
@@ -90,8 +106,9 @@ def main() -> None:
                                                      f"&peildatum={PEILDATUM}"),
         ]
         for client, label, page_url in pages:
+            cold = cold_ms(url, client, page_url)
             ms = median_ms(client, page_url, args.repeat)
-            print(f"{label:52s} {ms:9.1f} {ms / yardstick:8.1f}")
+            print(f"{label:52s} {cold:9.1f} {cold / yardstick:8.1f} {ms:9.1f} {ms / yardstick:8.1f}")
     finally:
         cluster.stop()
 

@@ -4,10 +4,10 @@ The database, not the application, keeps `contract_data_version`: an AFTER INSER
 trigger on every table in `VERSIONED_TABLES` bumps the version of each contract the changed row
 (old and new) feeds. `results_cache` rows are served only while their version equals it.
 
-To let another table feed the cache's validity (e.g. a fact-version table of the history work),
-add ONE line to `VERSIONED_TABLES` in a new migration that creates just that table's triggers
-with `create_version_triggers([...])` / `drop_version_triggers([...])` from here: the line is
-(table, a SELECT returning the affected contract ids as `contract_id`, with `{row}` for OLD/NEW).
+To let another table feed the cache's validity (e.g. `fact_version` of the history work, created
+by 0004), add ONE line to `VERSIONED_TABLES`: (table, a SELECT returning the contract ids a row
+feeds as `contract_id`, with `{row}` for OLD/NEW). A table created after 0009 needs a migration
+that runs `create_version_triggers` / `drop_version_triggers` (below) for its line.
 
 Revision ID: 0009
 Revises: 0008
@@ -36,6 +36,10 @@ VERSIONED_TABLES: tuple[tuple[str, str], ...] = (
                "ON t.id = c.trajectory_id WHERE c.id = {row}.claim_id"),
     ("client", "SELECT t.contract_id AS contract_id FROM trajectory t WHERE t.client_id = {row}.id"),
     ("client_fact", "SELECT t.contract_id AS contract_id FROM trajectory t WHERE t.client_id = {row}.client_id"),
+    # Once the history work's fact_version (0004) is merged:
+    # ("fact_version", "SELECT t.contract_id AS contract_id FROM trajectory t WHERE t.id = {row}.trajectory_id "
+    #                  "UNION SELECT t.contract_id FROM milestone_claim c JOIN trajectory t "
+    #                  "ON t.id = c.trajectory_id WHERE c.id = {row}.claim_id"),
 )
 
 

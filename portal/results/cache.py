@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Response, request
 from sqlalchemy import func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
@@ -73,8 +72,7 @@ def _store(session: Session, as_of: date, entries: list[tuple[int, ContractResul
     session.info[WRITTEN] = True
 
 
-def commit_after_get(session: Session, response: Response) -> Response:
-    """After a successful GET that only filled the cache, commit it (a GET's transaction is otherwise rolled back)."""
-    if session.info.pop(WRITTEN, False) and request.method in ("GET", "HEAD") and response.status_code < 400:
+def commit_after_get(session: Session, method: str, status_code: int) -> None:
+    """After a successful GET that filled the cache, commit it (a GET's transaction is otherwise rolled back)."""
+    if session.info.pop(WRITTEN, False) and method in ("GET", "HEAD") and status_code < 400:
         session.commit()
-    return response

@@ -39,7 +39,9 @@ def _commit_results_cache(state) -> None:
     @state.app.after_request
     def _after(response: Response) -> Response:
         session = g.get("db_session")
-        return response if session is None else commit_after_get(session, response)
+        if session is not None:
+            commit_after_get(session, request.method, response.status_code)
+        return response
 INVALID = 400
 COHORT_STATUS = {"pending": "Nog niet definitief", "met": "Norm gehaald", "not_met": "Norm niet gehaald"}
 
