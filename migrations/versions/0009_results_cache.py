@@ -76,22 +76,13 @@ def _ids(select: str, row: str, extra: str = "") -> str:
 
 
 def create_version_triggers(tables) -> None:
+    """Create the triggers that bump `contract_data_version` for these (table, select) lines."""
     postgres = op.get_bind().dialect.name == "postgresql"
     for table, select in tables:
         if postgres:
-            old, new = (f"INSERT INTO contract_data_version (contract_id, version) {_ids(select, row, ', 1')} "
-                        f"ON CONFLICT (contract_id) DO UPDATE SET version = contract_data_version.version + 1;"
-                        for row in ("OLD", "NEW"))
-            op.execute(f"""
-                CREATE FUNCTION bump_data_version_{table}() RETURNS trigger LANGUAGE plpgsql AS $$
-                BEGIN
-                    IF TG_OP <> 'INSERT' THEN {old} END IF;
-                    IF TG_OP <> 'DELETE' THEN {new} END IF;
-                    RETURN NULL;
-                END $$""")
-            op.execute(f"CREATE TRIGGER {table}_data_version AFTER INSERT OR UPDATE OR DELETE ON {table} "
-                       f"FOR EACH ROW EXECUTE FUNCTION bump_data_version_{table}()")
+            _create_postgres_triggers(table, select)
             continue
+        # SQLite: row triggers (its rows are updated in place, so bumping a version row per row is cheap).
         for verb, rows in (("INSERT", ("NEW",)), ("UPDATE", ("OLD", "NEW")), ("DELETE", ("OLD",))):
             body = []
             for row in rows:
@@ -105,12 +96,35 @@ def create_version_triggers(tables) -> None:
                        f"FOR EACH ROW BEGIN {' '.join(body)} END")
 
 
+def _create_postgres_triggers(table: str, select: str) -> None:
+    # Statement triggers over transition tables: one bump per contract per statement. Row triggers would
+    # update one version row thousands of times in a bulk insert, and PostgreSQL walks every earlier
+    # version of that row on each update within the transaction (quadratic).
+    def ids(rows: str) -> str:
+        return (f"SELECT x.contract_id FROM {rows} AS r CROSS JOIN LATERAL ({select.format(row='r')}) AS x "
+                f"WHERE x.contract_id IS NOT NULL")
+
+    for verb, sources in (("insert", ("new_rows",)), ("update", ("old_rows", "new_rows")), ("delete", ("old_rows",))):
+        union = " UNION ".join(ids(rows) for rows in sources)
+        referencing = " ".join(f"{'OLD' if rows == 'old_rows' else 'NEW'} TABLE AS {rows}" for rows in sources)
+        op.execute(f"""
+            CREATE FUNCTION bump_data_version_{table}_{verb}() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                INSERT INTO contract_data_version (contract_id, version)
+                SELECT DISTINCT c.contract_id, 1 FROM ({union}) AS c ORDER BY c.contract_id
+                ON CONFLICT (contract_id) DO UPDATE SET version = contract_data_version.version + 1;
+                RETURN NULL;
+            END $$""")
+        op.execute(f"CREATE TRIGGER {table}_data_version_{verb} AFTER {verb.upper()} ON {table} "
+                   f"REFERENCING {referencing} FOR EACH STATEMENT EXECUTE FUNCTION bump_data_version_{table}_{verb}()")
+
+
 def drop_version_triggers(tables) -> None:
     postgres = op.get_bind().dialect.name == "postgresql"
     for table, _select in tables:
-        if postgres:
-            op.execute(f"DROP TRIGGER {table}_data_version ON {table}")
-            op.execute(f"DROP FUNCTION bump_data_version_{table}()")
-        else:
-            for verb in ("insert", "update", "delete"):
+        for verb in ("insert", "update", "delete"):
+            if postgres:
+                op.execute(f"DROP TRIGGER {table}_data_version_{verb} ON {table}")
+                op.execute(f"DROP FUNCTION bump_data_version_{table}_{verb}()")
+            else:
                 op.execute(f"DROP TRIGGER {table}_data_version_{verb}")
