@@ -96,10 +96,16 @@ def create_version_triggers(tables) -> None:
                        f"FOR EACH ROW BEGIN {' '.join(body)} END")
 
 
+#: A transaction-local setting per contract marks "already bumped in this transaction" (PostgreSQL).
+BUMPED = "portal.data_version_bumped_c"
+
+
 def _create_postgres_triggers(table: str, select: str) -> None:
-    # Statement triggers over transition tables: one bump per contract per statement. Row triggers would
-    # update one version row thousands of times in a bulk insert, and PostgreSQL walks every earlier
-    # version of that row on each update within the transaction (quadratic).
+    # Statement triggers over transition tables, and each contract bumped at most once per transaction
+    # (a transaction-local setting remembers it, undone with a rolled-back savepoint): a bulk insert of
+    # thousands of rows would otherwise update one version row thousands of times, and PostgreSQL walks
+    # every earlier version of that row on each update within the transaction (quadratic). The results
+    # cache never stores what a transaction computed after it bumped that contract (portal.results.cache).
     def ids(rows: str) -> str:
         return (f"SELECT x.contract_id FROM {rows} AS r CROSS JOIN LATERAL ({select.format(row='r')}) AS x "
                 f"WHERE x.contract_id IS NOT NULL")
@@ -109,10 +115,15 @@ def _create_postgres_triggers(table: str, select: str) -> None:
         referencing = " ".join(f"{'OLD' if rows == 'old_rows' else 'NEW'} TABLE AS {rows}" for rows in sources)
         op.execute(f"""
             CREATE FUNCTION bump_data_version_{table}_{verb}() RETURNS trigger LANGUAGE plpgsql AS $$
+            DECLARE cid integer;
             BEGIN
-                INSERT INTO contract_data_version (contract_id, version)
-                SELECT DISTINCT c.contract_id, 1 FROM ({union}) AS c ORDER BY c.contract_id
-                ON CONFLICT (contract_id) DO UPDATE SET version = contract_data_version.version + 1;
+                FOR cid IN SELECT DISTINCT c.contract_id FROM ({union}) AS c ORDER BY 1 LOOP
+                    IF current_setting('{BUMPED}' || cid, true) IS DISTINCT FROM '1' THEN
+                        INSERT INTO contract_data_version (contract_id, version) VALUES (cid, 1)
+                        ON CONFLICT (contract_id) DO UPDATE SET version = contract_data_version.version + 1;
+                        PERFORM set_config('{BUMPED}' || cid, '1', true);
+                    END IF;
+                END LOOP;
                 RETURN NULL;
             END $$""")
         op.execute(f"CREATE TRIGGER {table}_data_version_{verb} AFTER {verb.upper()} ON {table} "

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -23,6 +23,7 @@ from . import payload
 from .service import ContractResults, compute_results
 
 WRITTEN = "results_cache_written"
+BUMPED = "portal.data_version_bumped_c"  # the triggers' transaction-local mark (migration 0009)
 
 
 def data_versions(session: Session, contract_ids: list[int]) -> dict[int, int]:
@@ -57,8 +58,26 @@ def cached_results(session: Session, contracts: list[m.Contract], as_of: date) -
             for c in contracts]
 
 
+def bumped_here(session: Session, contract_ids: list[int]) -> set[int]:
+    """The contracts whose data version this transaction has already bumped (PostgreSQL; SQLite: none).
+
+    PostgreSQL's triggers bump a contract once per transaction, so a figure this transaction computes
+    after its own change could carry the same version as one after a further change: never store it.
+    SQLite's triggers bump on every row, so there every stored version is exact.
+    """
+    if session.get_bind().dialect.name != "postgresql" or not contract_ids:
+        return set()
+    return set(session.scalars(text(
+        "SELECT x FROM unnest(CAST(:ids AS integer[])) AS x WHERE current_setting(:prefix || x, true) = '1'"),
+        {"ids": contract_ids, "prefix": BUMPED}))
+
+
 def _store(session: Session, as_of: date, entries: list[tuple[int, ContractResults]]) -> None:
     dialect = session.get_bind().dialect.name
+    skip = bumped_here(session, [r.contract.id for _v, r in entries])
+    entries = [(v, r) for v, r in entries if r.contract.id not in skip]
+    if not entries:
+        return
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     now = clock.now()
     values = [{"contract_id": r.contract.id, "as_of": as_of, "version": version, "computed_at": now,

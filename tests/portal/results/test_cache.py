@@ -21,7 +21,7 @@ from portal.review.service import approve_claim
 from portal.trajectories.service import end_trajectory
 
 from ... import factories as f
-from .conftest import AS_OF, login
+from .conftest import AS_OF, as_if_committed, login
 
 PEILDATUM = AS_OF.strftime("%d-%m-%Y")
 
@@ -115,29 +115,52 @@ def test_after_a_change_the_next_read_recomputes_and_never_shows_a_stale_number(
     if change is _review_decision:  # a claim awaiting review, before the cache is filled
         users["pending_claim"] = f.create_claim(db, trajectories[6], "placement", happened=date(2026, 5, 1),
                                                 submitted=date(2026, 5, 5)).id
+    as_if_committed(db)
     before = read(db, segment)
     holds = change(db, segment, users)
     assert not holds(before[segment.contract_a.code])  # the change does change the figure
     evaluations.clear()
-    after = read(db, segment)
+    after = read(db, segment)  # in the changing transaction itself
     assert evaluations == [segment.contract_a.code]  # recomputed; the other contract still from the cache
     assert holds(after[segment.contract_a.code])
+    as_if_committed(db)
+    evaluations.clear()
+    assert holds(read(db, segment)[segment.contract_a.code])  # the next transaction (recomputes on PostgreSQL)
     evaluations.clear()
     assert holds(read(db, segment)[segment.contract_a.code]) and evaluations == []  # the new figure is cached
 
 
 def test_the_database_bumps_the_version_of_the_contract_a_row_feeds_only(db, segment):
     a, b = segment.contract_a, segment.contract_b
-    start = version(db, a), version(db, b)
+
+    def changed(statement: str, **params) -> tuple[bool, bool]:
+        before = version(db, a), version(db, b)
+        db.execute(text(statement), params)
+        after = version(db, a), version(db, b)
+        as_if_committed(db)
+        return after[0] > before[0], after[1] > before[1]
+
     claim = db.scalars(select(MilestoneClaim).join(Trajectory).where(Trajectory.contract_id == a.id)).first()
-    db.execute(text("DELETE FROM milestone_claim WHERE id = :id"), {"id": claim.id})
-    assert (version(db, a), version(db, b)) == (start[0] + 1, start[1])
+    assert changed("DELETE FROM milestone_claim WHERE id = :id", id=claim.id) == (True, False)
     trajectory = db.scalars(select(Trajectory).where(Trajectory.contract_id == b.id)).first()
     # Moving a trajectory to another contract changes both.
-    db.execute(text("UPDATE trajectory SET contract_id = :a WHERE id = :id"), {"a": a.id, "id": trajectory.id})
-    assert version(db, a) > start[0] + 1 and version(db, b) > start[1]
-    db.execute(text("UPDATE tranche SET share = share WHERE contract_id = :b"), {"b": b.id})
-    assert version(db, b) > start[1] + 1
+    assert changed("UPDATE trajectory SET contract_id = :a WHERE id = :id", a=a.id, id=trajectory.id) == (True, True)
+    assert changed("UPDATE tranche SET share = share WHERE contract_id = :b", b=b.id) == (False, True)
+    assert changed("UPDATE client_fact SET valid_from = valid_from WHERE client_id = :c",
+                   c=trajectory.client_id) == (True, False)  # the client's trajectory is now contract a's
+    assert changed("UPDATE municipality_budget SET amount = amount") == (False, False)  # feeds no cohort
+
+
+def test_two_changes_in_one_transaction_never_leave_a_stale_figure(db, segment, evaluations):
+    trajectories = db.scalars(select(Trajectory).where(Trajectory.contract_id == segment.contract_a.id)
+                              .order_by(Trajectory.id)).all()
+    read(db, segment)
+    for n, trajectory in enumerate(trajectories[3:5], start=4):
+        f.create_claim(db, trajectory, "placement", happened=date(2026, 5, 1), submitted=date(2026, 5, 5),
+                       review="approved", reviewed=date(2026, 5, 8))
+        assert read(db, segment)[segment.contract_a.code].cohorts[0].numerator == n
+    as_if_committed(db)
+    assert read(db, segment)[segment.contract_a.code].cohorts[0].numerator == 5
 
 
 def test_pages_keep_the_cache_and_show_a_new_figure_at_once(app, db, segment, evaluations):
@@ -155,6 +178,7 @@ def test_pages_keep_the_cache_and_show_a_new_figure_at_once(app, db, segment, ev
     f.create_claim(db, trajectory, "placement", happened=date(2026, 5, 1), submitted=date(2026, 5, 5),
                    review="approved", reviewed=date(2026, 5, 8))
     db.commit()
+    as_if_committed(db)
     page = client.get(url).get_data(as_text=True)
     assert "4 / 10" in page and "3 / 10" not in page
     assert evaluations == [segment.contract_a.code]

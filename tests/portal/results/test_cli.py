@@ -15,6 +15,8 @@ from portal.models import Contract
 from portal.results.document import FORECAST_KEYS
 from portal.scenarios.importer import import_scenario
 
+from .conftest import as_if_committed
+
 SCENARIOS = Path(__file__).resolve().parents[2] / "fixtures" / "scenarios"
 EXAMPLES = sorted(p for p in SCENARIOS.glob("*.json") if not p.name.endswith(".expected.json"))
 
@@ -49,6 +51,7 @@ def test_worked_examples_agree_with_the_settlement(app, db, path):
     scenario = settlement.parse_scenario(json.loads(path.read_text()))
     import_scenario(db, scenario)
     db.commit()
+    as_if_committed(db)
     db.expunge_all()  # both commands read what the database holds, not the imported objects
     forecasts = 0
     for contract in scenario.contracts:
@@ -62,6 +65,7 @@ def test_worked_examples_agree_with_the_settlement(app, db, path):
 def test_demo_contracts_agree_with_the_settlement(app, db):
     build_demo(db)
     db.commit()
+    as_if_committed(db)
     db.expunge_all()
     codes = db.scalars(select(Contract.code).order_by(Contract.code)).all()
     assert len(codes) >= 6
