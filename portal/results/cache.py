@@ -11,9 +11,9 @@ successful GET.
 """
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
-from sqlalchemy import func, select, text
+from sqlalchemy import delete, func, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -23,6 +23,7 @@ from . import payload
 from .service import ContractResults, compute_results
 
 WRITTEN = "results_cache_written"
+KEEP = timedelta(days=30)
 BUMPED = "portal.data_version_bumped_c"  # the triggers' transaction-local mark (migration 0009)
 
 
@@ -88,6 +89,10 @@ def _store(session: Session, as_of: date, entries: list[tuple[int, ContractResul
         set_={"version": statement.excluded.version, "computed_at": statement.excluded.computed_at,
               "payload": statement.excluded.payload})
     session.execute(statement)
+    # Every date anyone looks at adds a row per contract: rows not recomputed for a while are dropped.
+    session.execute(delete(m.ResultsCache).where(
+        m.ResultsCache.contract_id.in_([r.contract.id for _v, r in entries]),
+        m.ResultsCache.computed_at < now - KEEP))
     session.info[WRITTEN] = True
 
 

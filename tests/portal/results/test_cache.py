@@ -182,3 +182,14 @@ def test_pages_keep_the_cache_and_show_a_new_figure_at_once(app, db, segment, ev
     page = client.get(url).get_data(as_text=True)
     assert "4 / 10" in page and "3 / 10" not in page
     assert evaluations == [segment.contract_a.code]
+
+
+def test_rows_not_recomputed_for_a_month_are_dropped_when_the_contract_is_next_stored(db, segment):
+    from datetime import timedelta
+    from portal import clock
+    old = ResultsCache(contract_id=segment.contract_a.id, as_of=date(2026, 1, 1), version=0,
+                       computed_at=clock.now() - timedelta(days=31), payload={})
+    db.add(old)
+    db.flush()
+    read(db, segment)
+    assert db.scalars(select(ResultsCache.as_of).where(ResultsCache.contract_id == segment.contract_a.id)).all() == [AS_OF]
