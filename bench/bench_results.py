@@ -70,10 +70,18 @@ def cold_ms(url: str, client, page_url: str) -> float:
     return (time.perf_counter() - started) * 1000
 
 
-def logged_in(app, user_id: int):
+def logged_in(app, url: str, user_id: int):
+    """A test client with this user's session, as a real login gives it (session token included)."""
+    from portal.auth.sessions import SEEN_KEY, STARTED_KEY, TOKEN_KEY
+    token = f"bench-session-{user_id}"
+    engine = create_engine(url, poolclass=NullPool)
+    with engine.begin() as c:
+        c.execute(update(User).where(User.id == user_id).values(session_token=token))
+    engine.dispose()
     client = app.test_client()
+    now = int(time.time())
     with client.session_transaction() as session:
-        session["_user_id"], session["_fresh"] = str(user_id), True
+        session.update({"_user_id": str(user_id), "_fresh": True, TOKEN_KEY: token, STARTED_KEY: now, SEEN_KEY: now})
     return client
 
 
@@ -93,7 +101,7 @@ def main() -> None:
         print(f"inserted {args.trajectories:,} trajectories ({counts['mine']:,} of the measured bureau) and "
               f"{counts['claims']:,} claims in {time.perf_counter() - started:.1f} s; 50 contracts with a norm")
         app = create_app({"DATABASE_URL": url, "TESTING": True, "EVIDENCE_DIR": str(cluster.dir / "evidence")})
-        bureau, reviewer = logged_in(app, 1), logged_in(app, 2)
+        bureau, reviewer = logged_in(app, url, 1), logged_in(app, url, 2)
         yardstick = median_ms(bureau, "/trajecten", args.repeat)
         print(f"\nyardstick: the bureau's trajectory list, first page: {yardstick:.1f} ms (median of {args.repeat})\n")
         print(f"{'page':52s} {'cold ms':>9s} {'× list':>8s} {'warm ms':>9s} {'× list':>8s}")

@@ -58,6 +58,7 @@ def upgrade() -> None:
         sa.Column('version', sa.BigInteger(), nullable=False),
         sa.Column('computed_at', sa.DateTime(timezone=True), nullable=False),
         sa.Column('payload', sa.JSON(), nullable=False),
+        sa.Column('detail', sa.Text(), nullable=False),
         sa.PrimaryKeyConstraint('id', name='pk_results_cache'),
         sa.UniqueConstraint('contract_id', 'as_of', name='uq_results_cache_contract_id_as_of'),
     )

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, BigInteger, Date, Integer, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Date, Integer, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base
@@ -37,4 +37,6 @@ class ResultsCache(Base):
     as_of: Mapped[date] = mapped_column(Date)
     version: Mapped[int] = mapped_column(BigInteger)
     computed_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    payload: Mapped[dict] = mapped_column(JSON)
+    payload: Mapped[dict] = mapped_column(JSON)  # cohorts, forecasts, money per municipality
+    # The per-trajectory part (rows, members, money per trajectory) as JSON text, read only when a page needs it.
+    detail: Mapped[str] = mapped_column(Text)

@@ -35,19 +35,27 @@ def data_versions(session: Session, contract_ids: list[int]) -> dict[int, int]:
     return {cid: found.get(cid, 0) for cid in contract_ids}
 
 
-def cached_results(session: Session, contracts: list[m.Contract], as_of: date) -> list[ContractResults]:
-    """Return each contract's results (in the given order): cached when current, otherwise computed and stored."""
+def cached_results(session: Session, contracts: list[m.Contract], as_of: date,
+                   detail: bool = True) -> list[ContractResults]:
+    """Return each contract's results (in the given order): cached when current, otherwise computed and stored.
+
+    detail=False reads only the cached summary (cohorts, forecasts); the per-trajectory detail is
+    then read when first used.
+    """
     if not contracts:
         return []
     ids = [c.id for c in contracts]
     version = func.coalesce(m.ContractDataVersion.version, 0)
+    columns = [m.ResultsCache.contract_id, m.ResultsCache.version, m.ResultsCache.payload]
+    if detail:
+        columns.append(m.ResultsCache.detail)
     # One statement reads the current versions and the cached rows that still match them.
     rows = session.execute(
-        select(m.ResultsCache.contract_id, m.ResultsCache.payload)
+        select(*columns)
         .outerjoin(m.ContractDataVersion, m.ContractDataVersion.contract_id == m.ResultsCache.contract_id)
         .where(m.ResultsCache.contract_id.in_(ids), m.ResultsCache.as_of == as_of,
                m.ResultsCache.version == version)).all()
-    hits = {cid: data for cid, data in rows if data.get("format") == payload.FORMAT}
+    hits = {row[0]: row for row in rows if row[2].get("format") == payload.FORMAT}
     missing = [c for c in contracts if c.id not in hits]
     computed: dict[int, ContractResults] = {}
     if missing:
@@ -55,8 +63,27 @@ def cached_results(session: Session, contracts: list[m.Contract], as_of: date) -
         for results in compute_results(session, missing, as_of):
             computed[results.contract.id] = results
         _store(session, as_of, [(versions[cid], r) for cid, r in computed.items()])
-    return [computed[c.id] if c.id in computed else ContractResults(c, as_of, **payload.load(hits[c.id]))
-            for c in contracts]
+    found = []
+    for contract in contracts:
+        if contract.id in computed:
+            found.append(computed[contract.id])
+            continue
+        row = hits[contract.id]
+        loader = (lambda text_=row[3]: payload.load_detail(text_)) if detail else _detail_loader(
+            session, contract, as_of, row[1])
+        found.append(ContractResults(contract, as_of, **payload.load_summary(row[2]), load_detail=loader))
+    return found
+
+
+def _detail_loader(session: Session, contract: m.Contract, as_of: date, version: int):
+    def load() -> dict:
+        text_ = session.scalar(select(m.ResultsCache.detail).where(
+            m.ResultsCache.contract_id == contract.id, m.ResultsCache.as_of == as_of,
+            m.ResultsCache.version == version))
+        if text_ is None:  # replaced by another request since: compute it afresh
+            return compute_results(session, [contract], as_of)[0].detail
+        return payload.load_detail(text_)
+    return load
 
 
 def bumped_here(session: Session, contract_ids: list[int]) -> set[int]:
@@ -81,13 +108,16 @@ def _store(session: Session, as_of: date, entries: list[tuple[int, ContractResul
         return
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     now = clock.now()
-    values = [{"contract_id": r.contract.id, "as_of": as_of, "version": version, "computed_at": now,
-               "payload": payload.dump(r)} for version, r in entries]
+    values = []
+    for version, results in entries:
+        summary, detail = payload.dump(results)
+        values.append({"contract_id": results.contract.id, "as_of": as_of, "version": version, "computed_at": now,
+                       "payload": summary, "detail": detail})
     statement = insert(m.ResultsCache).values(values)
     statement = statement.on_conflict_do_update(
         index_elements=["contract_id", "as_of"],
         set_={"version": statement.excluded.version, "computed_at": statement.excluded.computed_at,
-              "payload": statement.excluded.payload})
+              "payload": statement.excluded.payload, "detail": statement.excluded.detail})
     session.execute(statement)
     # Every date anyone looks at adds a row per contract: rows not recomputed for a while are dropped.
     session.execute(delete(m.ResultsCache).where(

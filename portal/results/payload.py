@@ -5,6 +5,7 @@ the trajectory rows, approved milestone types, and per trajectory and municipali
 """
 from __future__ import annotations
 
+import json
 from dataclasses import fields
 from datetime import date
 from decimal import Decimal
@@ -16,7 +17,7 @@ from settlement.forecast import CohortForecast, Member
 
 from .facts import TrajectoryRow
 
-FORMAT = 1  # bump when the payload's shape changes: older rows are then recomputed
+FORMAT = 2  # bump when the payload's shape changes: older rows are then recomputed
 
 
 def _date(value: str | None) -> date | None:
@@ -52,40 +53,51 @@ def _load(kind, names: tuple[str, ...], types: dict, values: list) -> Any:
     return kind(**{n: types[n](v) if n in types else v for n, v in zip(names, values)})
 
 
-def dump(results) -> dict[str, Any]:
-    """Render a ContractResults' computed part (not the contract row) as JSON-ready data."""
-    return {
+def dump(results) -> tuple[dict[str, Any], str]:
+    """Render a ContractResults' computed part: the summary (JSON) and the per-trajectory detail (JSON text)."""
+    summary = {
         "format": FORMAT,
         "cohorts": [[_out(getattr(c, n)) for n in COHORT_FIELDS] for c in results.cohorts],
         "forecasts": [None if f is None else [_out(getattr(f, n)) for n in FORECAST_FIELDS]
                       for f in results.forecasts],
+        "by_municipality": {cbs: [str(p), str(q)] for cbs, (p, q) in results.by_municipality.items()},
+    }
+    detail = {
         "members": [[mb.trajectory, mb.cohort, mb.counted, mb.result, mb.awaiting_review, mb.can_deliver,
                      _out(mb.window_end)] for mb in results.members.values()],
         "rows": [[_out(v) for v in row] for row in results.rows],
         "approved": {kind: sorted(refs) for kind, refs in results.approved.items()},
         "money": {ref: [str(p), str(q)] for ref, (p, q) in results.money.items()},
         "refused": dict(results.refused),
-        "by_municipality": {cbs: [str(p), str(q)] for cbs, (p, q) in results.by_municipality.items()},
+    }
+    return summary, json.dumps(detail, separators=(",", ":"))
+
+
+def load_summary(summary: dict[str, Any]) -> dict[str, Any]:
+    """Rebuild ContractResults' cohorts, forecasts and by_municipality from `dump`'s summary."""
+    return {
+        "cohorts": tuple(_load(settlement.Cohort, COHORT_FIELDS, COHORT_TYPES, v) for v in summary["cohorts"]),
+        "forecasts": tuple(None if v is None else _load(CohortForecast, FORECAST_FIELDS, FORECAST_TYPES, v)
+                           for v in summary["forecasts"]),
+        "by_municipality": {cbs: (Decimal(p), Decimal(q)) for cbs, (p, q) in summary["by_municipality"].items()},
     }
 
 
-def load(payload: dict[str, Any]) -> dict[str, Any]:
-    """Rebuild the keyword arguments of ContractResults (all but contract and as_of) from `dump`'s output."""
-    make_row = TrajectoryRow._make
+def load_detail(text: str) -> dict[str, Any]:
+    """Rebuild ContractResults' per-trajectory detail from `dump`'s detail text."""
+    data = json.loads(text)
+    make_row, fromisoformat = TrajectoryRow._make, date.fromisoformat
     rows = []
-    for values in payload["rows"]:
+    for values in data["rows"]:
         for i in ROW_DATES:
             if values[i] is not None:
-                values[i] = date.fromisoformat(values[i])
+                values[i] = fromisoformat(values[i])
         rows.append(make_row(values))
     return {
-        "cohorts": tuple(_load(settlement.Cohort, COHORT_FIELDS, COHORT_TYPES, v) for v in payload["cohorts"]),
-        "forecasts": tuple(None if v is None else _load(CohortForecast, FORECAST_FIELDS, FORECAST_TYPES, v)
-                           for v in payload["forecasts"]),
-        "members": {v[0]: Member(v[0], v[1], v[2], v[3], v[4], v[5], _date(v[6])) for v in payload["members"]},
+        "members": {v[0]: Member(v[0], v[1], v[2], v[3], v[4], v[5], v[6] and fromisoformat(v[6]))
+                    for v in data["members"]},
         "rows": rows,
-        "approved": {kind: frozenset(refs) for kind, refs in payload["approved"].items()},
-        "money": {ref: (Decimal(p), Decimal(q)) for ref, (p, q) in payload["money"].items()},
-        "refused": payload["refused"],
-        "by_municipality": {cbs: (Decimal(p), Decimal(q)) for cbs, (p, q) in payload["by_municipality"].items()},
+        "approved": {kind: frozenset(refs) for kind, refs in data["approved"].items()},
+        "money": {ref: (Decimal(p), Decimal(q)) for ref, (p, q) in data["money"].items()},
+        "refused": data["refused"],
     }

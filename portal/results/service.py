@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
@@ -22,27 +22,53 @@ from .facts import TrajectoryRow, trajectory_rows
 ZERO = Decimal("0.00")
 
 
-@dataclass(frozen=True)
+DETAIL = ("members", "rows", "approved", "money", "refused")
+
+
 class ContractResults:
     """One contract as of a date: what the results pages read from the engine's answer.
 
     Everything but `contract` is computed from the contract's facts and can be served from
-    `results_cache` (see `portal.results.cache`): keep it plain data that `payload` can dump.
+    `results_cache` (`portal.results.cache`, `portal.results.payload`). The per-trajectory part
+    (`DETAIL`) may come lazily: a page that shows only cohorts never decodes it.
     """
 
-    contract: m.Contract
-    as_of: date
-    cohorts: tuple[settlement.Cohort, ...]
-    forecasts: tuple[CohortForecast | None, ...]
-    members: dict[str, Member]
-    rows: list[TrajectoryRow] = field(default_factory=list)
-    # Milestone type -> refs of trajectories with an approved claim of that type known on as_of.
-    approved: dict[str, frozenset[str]] = field(default_factory=dict)
-    # Trajectory ref -> (payable, pending) over its settlement lines.
-    money: dict[str, tuple[Decimal, Decimal]] = field(default_factory=dict)
-    refused: dict[str, str] = field(default_factory=dict)  # trajectory ref -> Reason, as the engine refused it
-    # Municipality CBS code -> (payable, pending): the engine's totals.
-    by_municipality: dict[str, tuple[Decimal, Decimal]] = field(default_factory=dict)
+    def __init__(self, contract: m.Contract, as_of: date, cohorts: tuple[settlement.Cohort, ...],
+                 forecasts: tuple[CohortForecast | None, ...], by_municipality: dict[str, tuple[Decimal, Decimal]],
+                 detail: dict | None = None, load_detail: Callable[[], dict] | None = None):
+        self.contract, self.as_of, self.cohorts, self.forecasts = contract, as_of, cohorts, forecasts
+        # Municipality CBS code -> (payable, pending): the engine's totals.
+        self.by_municipality = by_municipality
+        self._detail, self._load_detail = detail, load_detail
+
+    @property
+    def detail(self) -> dict:
+        if self._detail is None:
+            self._detail = self._load_detail()
+        return self._detail
+
+    @property
+    def members(self) -> dict[str, Member]:
+        return self.detail["members"]
+
+    @property
+    def rows(self) -> list[TrajectoryRow]:
+        return self.detail["rows"]
+
+    @property
+    def approved(self) -> dict[str, frozenset[str]]:
+        """Milestone type -> refs of trajectories with an approved claim of that type known on as_of."""
+        return self.detail["approved"]
+
+    @property
+    def money(self) -> dict[str, tuple[Decimal, Decimal]]:
+        """Trajectory ref -> (payable, pending) over its settlement lines."""
+        return self.detail["money"]
+
+    @property
+    def refused(self) -> dict[str, str]:
+        """Trajectory ref -> Reason, as the engine refused it."""
+        return self.detail["refused"]
 
     def cohort_pairs(self) -> list[tuple[settlement.Cohort, CohortForecast | None]]:
         return list(zip(self.cohorts, self.forecasts))
@@ -74,8 +100,10 @@ def contract_results(session: Session, contract: m.Contract, as_of: date,
         payable, pending = money.get(line.trajectory, (ZERO, ZERO))
         money[line.trajectory] = (payable + line.payable, pending + line.pending)
     return ContractResults(
-        contract, as_of, result.cohorts, forecasts, members, rows, _approved(facts, as_of), money,
-        dict(result.refused), {cbs: (s.payable, s.pending) for cbs, s in result.totals.by_municipality.items()})
+        contract, as_of, result.cohorts, forecasts,
+        {cbs: (s.payable, s.pending) for cbs, s in result.totals.by_municipality.items()},
+        {"members": members, "rows": rows, "approved": _approved(facts, as_of), "money": money,
+         "refused": dict(result.refused)})
 
 
 def _approved(facts: ContractFacts, as_of: date) -> dict[str, frozenset[str]]:
@@ -95,10 +123,14 @@ def compute_results(session: Session, contracts: list[m.Contract], as_of: date) 
     return [contract_results(session, c, as_of, rows_by_contract[c.id]) for c in contracts]
 
 
-def results_for(session: Session, contracts: list[m.Contract], as_of: date) -> list[ContractResults]:
-    """Every contract's results as of a date: from `results_cache` while its data version holds, else computed."""
+def results_for(session: Session, contracts: list[m.Contract], as_of: date,
+                detail: bool = True) -> list[ContractResults]:
+    """Every contract's results as of a date: from `results_cache` while its data version holds, else computed.
+
+    detail=False: the caller reads cohorts and forecasts only (the per-trajectory part loads when used).
+    """
     from .cache import cached_results
-    return cached_results(session, contracts, as_of)
+    return cached_results(session, contracts, as_of, detail)
 
 
 @dataclass

@@ -60,11 +60,19 @@ def test_a_cached_figure_is_served_and_equals_the_engines(db, segment, evaluatio
     filters = parse_filters({"peildatum": PEILDATUM})
     for code, cached in second.items():
         assert results_document(cached) == results_document(first[code]) == results_document(fresh[code])
-        assert dataclasses.replace(cached, contract=None) == dataclasses.replace(fresh[code], contract=None)
+        for name in ("as_of", "cohorts", "forecasts", "by_municipality", "members", "rows", "approved", "money",
+                     "refused"):
+            assert getattr(cached, name) == getattr(fresh[code], name), name
         ours, engine = bureau_figures(cached, filters), bureau_figures(fresh[code], filters)
         assert (ours.counted, ours.outcomes, ours.earned, ours.pending, ours.placements) == (
             engine.counted, engine.outcomes, engine.earned, engine.pending, engine.placements)
     assert second[segment.contract_a.code].cohorts[0].numerator == 3
+    # A page that reads cohorts only leaves the per-trajectory detail undecoded until it is used.
+    contracts = load_contracts(db, [segment.contract_a.id])
+    evaluations.clear()
+    summary_only = results_for(db, contracts, AS_OF, detail=False)[0]
+    assert summary_only._detail is None and evaluations == []
+    assert summary_only.rows == fresh[segment.contract_a.code].rows and evaluations == []
 
 
 def _new_claim(db, segment, users):
@@ -188,7 +196,7 @@ def test_rows_not_recomputed_for_a_month_are_dropped_when_the_contract_is_next_s
     from datetime import timedelta
     from portal import clock
     old = ResultsCache(contract_id=segment.contract_a.id, as_of=date(2026, 1, 1), version=0,
-                       computed_at=clock.now() - timedelta(days=31), payload={})
+                       computed_at=clock.now() - timedelta(days=31), payload={}, detail="{}")
     db.add(old)
     db.flush()
     read(db, segment)
