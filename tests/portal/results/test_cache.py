@@ -201,3 +201,14 @@ def test_rows_not_recomputed_for_a_month_are_dropped_when_the_contract_is_next_s
     db.flush()
     read(db, segment)
     assert db.scalars(select(ResultsCache.as_of).where(ResultsCache.contract_id == segment.contract_a.id)).all() == [AS_OF]
+
+
+def test_a_detail_replaced_after_the_summary_was_read_is_computed_afresh(db, segment, evaluations):
+    read(db, segment)
+    as_if_committed(db)
+    summary_only = results_for(db, load_contracts(db, [segment.contract_a.id]), AS_OF, detail=False)[0]
+    # Another request stores this date under another version between the two reads.
+    db.execute(text("UPDATE results_cache SET version = version + 100, detail = '{}' WHERE contract_id = :id"),
+               {"id": segment.contract_a.id})
+    evaluations.clear()
+    assert len(summary_only.rows) == 10 and evaluations == [segment.contract_a.code]
