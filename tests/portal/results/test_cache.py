@@ -212,3 +212,28 @@ def test_a_detail_replaced_after_the_summary_was_read_is_computed_afresh(db, seg
                {"id": segment.contract_a.id})
     evaluations.clear()
     assert len(summary_only.rows) == 10 and evaluations == [segment.contract_a.code]
+
+
+def test_group_rows_count_in_one_pass_what_bureau_figures_counts_per_group(db, segment):
+    from dataclasses import replace
+    from portal.models.enums import BENEFITS, TARGET_GROUPS
+    from portal.results.dashboard import dashboard, group_rows
+    trajectory = db.scalars(select(Trajectory).where(Trajectory.contract_id == segment.contract_a.id)
+                            .order_by(Trajectory.id)).first()
+    record_fact(db, f.create_user(db, "klantmanager", municipality=segment.alkmaar), trajectory.client,
+                kind="target_group", value="jongere", valid_from=date(2026, 1, 1), today=AS_OF)
+    for args in ({"peildatum": PEILDATUM}, {"peildatum": PEILDATUM, "gemeente": str(segment.alkmaar.id)},
+                 {"peildatum": PEILDATUM, "doelgroep": "jongere"}):
+        filters = parse_filters(args)
+        for segment_figures in dashboard(db, filters):
+            for key, values in (("target_group", TARGET_GROUPS), ("benefit", BENEFITS)):
+                expected = []
+                for value in values:
+                    narrowed = [bureau_figures(b.results, replace(filters, **{key: value}))
+                                for b in segment_figures.bureaus]
+                    expected.append((value, sum(b.referred for b in narrowed), sum(b.accepted for b in narrowed),
+                                     sum(b.counted for b in narrowed), sum(b.outcomes for b in narrowed)))
+                got = [(r.group, r.referred, r.accepted, r.counted, r.outcomes)
+                       for r in group_rows(segment_figures, filters, key)]
+                assert got == expected
+                assert sum(r[1] for r in got) > 0 or args.get("doelgroep")
