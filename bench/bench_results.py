@@ -8,6 +8,8 @@ cohorts, then times through the Flask test client, in the same run: the bureau's
 list first page (the yardstick), the bureau's results page, its start page, the consortium
 dashboard (all segments, with charts), one segment of it, and the creaming view; each is
 printed in milliseconds and as a ratio to the list's first page (median of R rounds).
+Each results page is timed cold (the results cache emptied first: every contract is evaluated
+and stored) and warm (median of R rounds after that, served from `results_cache`).
 It only prints; it asserts nothing.
 """
 from __future__ import annotations
@@ -23,13 +25,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from sqlalchemy import create_engine, insert, update  # noqa: E402
+from sqlalchemy import create_engine, delete, insert, update  # noqa: E402
 from sqlalchemy.pool import NullPool  # noqa: E402
 
 from bench_trajectory_list import fill, median_ms  # noqa: E402
 from portal import create_app, migrate  # noqa: E402
 from portal.auth.passwords import hash_password, use_fast_hashing_for_tests  # noqa: E402
-from portal.models import Contract, ExcludedEndReason, RoleGrant, StaffelStep, User  # noqa: E402
+from portal.models import Contract, ExcludedEndReason, ResultsCache, RoleGrant, StaffelStep, User  # noqa: E402
 from tests.pgcluster import Cluster  # noqa: E402
 
 NOW = datetime(2026, 11, 20, 12, tzinfo=timezone.utc)
@@ -54,10 +56,32 @@ def add_norms(url: str) -> None:
     engine.dispose()
 
 
-def logged_in(app, user_id: int):
+def cold_ms(url: str, client, page_url: str) -> float:
+    """Time one load with an empty results cache (every contract the page reads is evaluated and stored)."""
+    engine = create_engine(url, poolclass=NullPool)
+    with engine.begin() as c:
+        c.execute(delete(ResultsCache))
+    engine.dispose()
+    started = time.perf_counter()
+    response = client.get(page_url)
+    _ = response.data
+    if response.status_code != 200:
+        raise SystemExit(f"{page_url}: HTTP {response.status_code}")
+    return (time.perf_counter() - started) * 1000
+
+
+def logged_in(app, url: str, user_id: int):
+    """A test client with this user's session, as a real login gives it (session token included)."""
+    from portal.auth.sessions import SEEN_KEY, STARTED_KEY, TOKEN_KEY
+    token = f"bench-session-{user_id}"
+    engine = create_engine(url, poolclass=NullPool)
+    with engine.begin() as c:
+        c.execute(update(User).where(User.id == user_id).values(session_token=token))
+    engine.dispose()
     client = app.test_client()
+    now = int(time.time())
     with client.session_transaction() as session:
-        session["_user_id"], session["_fresh"] = str(user_id), True
+        session.update({"_user_id": str(user_id), "_fresh": True, TOKEN_KEY: token, STARTED_KEY: now, SEEN_KEY: now})
     return client
 
 
@@ -77,10 +101,10 @@ def main() -> None:
         print(f"inserted {args.trajectories:,} trajectories ({counts['mine']:,} of the measured bureau) and "
               f"{counts['claims']:,} claims in {time.perf_counter() - started:.1f} s; 50 contracts with a norm")
         app = create_app({"DATABASE_URL": url, "TESTING": True, "EVIDENCE_DIR": str(cluster.dir / "evidence")})
-        bureau, reviewer = logged_in(app, 1), logged_in(app, 2)
+        bureau, reviewer = logged_in(app, url, 1), logged_in(app, url, 2)
         yardstick = median_ms(bureau, "/trajecten", args.repeat)
         print(f"\nyardstick: the bureau's trajectory list, first page: {yardstick:.1f} ms (median of {args.repeat})\n")
-        print(f"{'page':52s} {'ms':>9s} {'× list':>8s}")
+        print(f"{'page':52s} {'cold ms':>9s} {'× list':>8s} {'warm ms':>9s} {'× list':>8s}")
         pages = [
             (bureau, "bureau: results page (own contracts, segment average)", f"/resultaten/mijn?peildatum={PEILDATUM}"),
             (bureau, "bureau: start page with results summary", "/start"),
@@ -90,8 +114,9 @@ def main() -> None:
                                                      f"&peildatum={PEILDATUM}"),
         ]
         for client, label, page_url in pages:
+            cold = cold_ms(url, client, page_url)
             ms = median_ms(client, page_url, args.repeat)
-            print(f"{label:52s} {ms:9.1f} {ms / yardstick:8.1f}")
+            print(f"{label:52s} {cold:9.1f} {cold / yardstick:8.1f} {ms:9.1f} {ms / yardstick:8.1f}")
     finally:
         cluster.stop()
 

@@ -46,7 +46,7 @@ def bureau_results(session: Session, own_ids: set[int], as_of: date) -> list[Con
     """
     segments = set(session.scalars(select(m.Contract.segment).where(m.Contract.id.in_(own_ids))))
     ids = set(session.scalars(select(m.Contract.id).where(m.Contract.segment.in_(segments))))
-    everything = results_for(session, load_contracts(session, ids), as_of)
+    everything = results_for(session, load_contracts(session, ids), as_of, detail=False)  # cohorts only
     totals: dict[tuple[str, date], list[int]] = defaultdict(lambda: [0, 0])
     for results in everything:
         for cohort in results.cohorts:

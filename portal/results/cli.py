@@ -30,6 +30,7 @@ def results_command(as_of: str, code: str | None, as_json: bool) -> None:
             _fail([settlement.Problem("--contract", f"no contract with code {code!r}")])
         ids = [found]
     documents = [results_document(r) for r in results_for(session, load_contracts(session, ids), day)]
+    session.commit()  # keep what was computed in the results cache
     if as_json:
         sys.stdout.write(json.dumps({"as_of": day.isoformat(), "contracts": documents}, indent=2) + "\n")
         return

@@ -91,7 +91,7 @@ def fisher(closest_result: int, closest_none: int, other_result: int, other_none
 
 def bureau_mix(results: ContractResults, filters: Filters) -> BureauMix:
     """Count a contract's trajectories per target group under the filters (all groups, whatever the group filter)."""
-    as_of = results.result.as_of
+    as_of = results.as_of
     filters = replace(filters, target_group=None)
     groups = {g: GroupMix(g) for g in TARGET_GROUPS}
     approved = approved_by_type(results)

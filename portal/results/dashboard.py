@@ -10,9 +10,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from fractions import Fraction
 
-from settlement.glossary import Review
 from settlement.money import round_fraction
-from settlement.reviews import status_on
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -93,24 +91,43 @@ class GroupRow:
 def group_rows(segment: SegmentFigures, filters: Filters, key: str) -> list[GroupRow]:
     """Per target group (key "target_group") or benefit ("benefit"): the segment's counts and results."""
     values = TARGET_GROUPS if key == "target_group" else BENEFITS
-    rows = []
-    for value in values:
-        narrowed = [bureau_figures(b.results, replace(filters, **{key: value})) for b in segment.bureaus]
-        rows.append(GroupRow(segment.segment, value, sum(b.referred for b in narrowed),
-                             sum(b.accepted for b in narrowed), sum(b.counted for b in narrowed),
-                             sum(b.outcomes for b in narrowed)))
-    return rows
+    totals: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    for bureau in segment.bureaus:  # one pass per contract, as bureau_figures counts with `key` narrowed to each value
+        for value, counts in _counts_per(bureau.results, filters, key).items():
+            total = totals[value]
+            for i, n in enumerate(counts):
+                total[i] += n
+    return [GroupRow(segment.segment, value, *totals[value]) for value in values]
 
 
-def approved_by_type(results: ContractResults) -> dict[str, set[str]]:
+def _counts_per(results: ContractResults, filters: Filters, key: str) -> dict[str, list[int]]:
+    """Value of `key` -> [referred, accepted, counted, outcomes] of the contract's trajectories under the filters."""
+    as_of = results.as_of
+    wide = replace(filters, **{key: None})
+    approved = approved_by_type(results)
+    has_norm = bool(results.cohorts)
+    result_type = RESULT_MILESTONE.get(results.contract.segment)
+    counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    for row in results.rows:
+        if not keep(row, wide) or row.referred_on > as_of:
+            continue
+        started = row.start is not None and row.start <= as_of
+        if has_norm:
+            member = results.members.get(row.ref)
+            counted, outcome = (member.counted, member.result) if member else (False, False)
+        else:
+            counted, outcome = started, row.ref in approved[result_type]
+        group = counts[getattr(row, key)]
+        group[0] += 1
+        group[1] += started
+        group[2] += counted
+        group[3] += outcome
+    return counts
+
+
+def approved_by_type(results: ContractResults) -> defaultdict[str, frozenset[str]]:
     """Milestone type -> refs of trajectories with an approved claim of that type known on as_of."""
-    as_of = results.result.as_of
-    found: dict[str, set[str]] = defaultdict(set)
-    for claim in results.facts.milestones:
-        if (claim.date <= as_of and claim.submitted <= as_of
-                and status_on(claim.reviews, as_of) == Review.APPROVED.value):
-            found[claim.type].add(claim.trajectory)
-    return found
+    return defaultdict(frozenset, results.approved)
 
 
 def keep(row: TrajectoryRow, filters: Filters) -> bool:
@@ -127,7 +144,7 @@ def keep(row: TrajectoryRow, filters: Filters) -> bool:
 
 def bureau_figures(results: ContractResults, filters: Filters) -> BureauFigures:
     """Count one contract's filtered trajectories; results and money from the engine's answer."""
-    as_of = results.result.as_of
+    as_of = results.as_of
     figures = BureauFigures(results)
     approved = approved_by_type(results)
     has_norm = bool(results.cohorts)
@@ -161,10 +178,10 @@ def bureau_figures(results: ContractResults, filters: Filters) -> BureauFigures:
             quarter[0] += 1
             quarter[1] += counted
             quarter[2] += outcome
-    for line in results.result.lines:
-        if line.trajectory in kept:
-            figures.earned += line.payable
-            figures.pending += line.pending
+    for ref, (payable, pending) in results.money.items():
+        if ref in kept:
+            figures.earned += payable
+            figures.pending += pending
     return figures
 
 

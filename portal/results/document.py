@@ -40,7 +40,7 @@ def results_document(results: ContractResults) -> dict[str, Any]:
         "code": contract.code,
         "provider": contract.provider.code,
         "segment": contract.segment,
-        "as_of": results.result.as_of.isoformat(),
+        "as_of": results.as_of.isoformat(),
         "cohorts": [cohort_document(c) | forecast_document(f) for c, f in results.cohort_pairs()],
         "target_groups": {group: counts.as_dict() for group, counts in counts_by(results).items()},
         "benefits": {benefit: counts.as_dict() for benefit, counts in counts_by(results, "benefit").items()},

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
 
@@ -18,6 +18,7 @@ from ..access import (RESULTS_ROLES, requires_role, results_municipality, scope_
 from ..csv_export import csv_text
 from ..db import get_session
 from .bureau import bureau_results
+from .cache import commit_after_get
 from .charts import svg_data_uri
 from .creaming import CLOSEST_TO_WORK, MIN_PER_SIDE, MIN_RESULTS, creaming as creaming_view
 from .dashboard import dashboard, group_rows, selected_contracts
@@ -30,6 +31,17 @@ from .timeline import bureau_name, cohort_chart, quarter_charts
 from .volume import cap_rows, money_rows, set_budget
 
 bp = Blueprint("results", __name__, url_prefix="/resultaten")
+
+
+@bp.record_once
+def _commit_results_cache(state) -> None:
+    """Any page that filled the results cache on a GET (results, dashboard, a bureau's start page) keeps it."""
+    @state.app.after_request
+    def _after(response: Response) -> Response:
+        session = g.get("db_session")
+        if session is not None:
+            commit_after_get(session, request.method, response.status_code)
+        return response
 INVALID = 400
 COHORT_STATUS = {"pending": "Nog niet definitief", "met": "Norm gehaald", "not_met": "Norm niet gehaald"}
 

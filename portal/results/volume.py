@@ -79,7 +79,6 @@ class MoneyRow:
 def cap_rows(session: Session, everything: list[ContractResults], municipality_id: int | None = None) -> list[CapRow]:
     """Per contract its total volume and per municipality with a cap (or the one asked for) the referrals."""
     municipalities = {mu.id: mu for mu in session.scalars(select(m.Municipality))}
-    by_code = {mu.cbs_code: mu for mu in municipalities.values()}
     rows = []
     for results in everything:
         contract = results.contract
@@ -90,15 +89,14 @@ def cap_rows(session: Session, everything: list[ContractResults], municipality_i
                 referred[row.municipality_id] += 1
         admitted: dict[int, int] = defaultdict(int)
         over: dict[int, int] = defaultdict(int)
-        refused = results.result.refused
-        for trajectory in results.facts.trajectories:
-            if trajectory.start > results.result.as_of:
+        refused = results.refused
+        for row in results.rows:  # the engine's trajectories are the rows that have started
+            if row.start is None or row.start > results.as_of:
                 continue
-            mid = by_code[trajectory.municipality].id
-            if refused.get(trajectory.ref) == OVER_VOLUME:
-                over[mid] += 1
-            elif trajectory.ref not in refused:
-                admitted[mid] += 1
+            if refused.get(row.ref) == OVER_VOLUME:
+                over[row.municipality_id] += 1
+            elif row.ref not in refused:
+                admitted[row.municipality_id] += 1
         if municipality_id is None:
             rows.append(CapRow(contract, None, sum(referred.values()), sum(admitted.values()), sum(over.values()),
                                contract.max_trajectories))
@@ -133,12 +131,13 @@ def money_rows(session: Session, everything: list[ContractResults], year: int,
     for municipality in municipalities:
         to_invoice = pending = ZERO
         for results in everything:
-            sums = results.result.totals.by_municipality.get(municipality.cbs_code)
+            sums = results.by_municipality.get(municipality.cbs_code)
             if sums is None:
                 continue
+            payable, pending_here = sums
             done = Decimal(invoiced_ever.get((results.contract.id, municipality.id)) or 0)
-            to_invoice += max(ZERO, sums.payable - done)
-            pending += sums.pending
+            to_invoice += max(ZERO, payable - done)
+            pending += pending_here
         rows.append(MoneyRow(municipality, budgets.get(municipality.id),
                              Decimal(invoiced_in_year.get(municipality.id) or 0).quantize(Decimal("0.01")),
                              to_invoice, pending))

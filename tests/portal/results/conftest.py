@@ -52,4 +52,18 @@ def segment(db):
         "klantmanager_bergen": f.create_user(db, "klantmanager", municipality=bergen),
     }
     db.commit()
+    as_if_committed(db)
     return Segment(consortium, alkmaar, bergen, bureau_a, bureau_b, contract_a, contract_b, users)
+
+
+def as_if_committed(db) -> None:
+    """End "this transaction" for the data-version triggers, as a real commit would.
+
+    Tests run inside one outer transaction (rolled back at the end). On PostgreSQL the triggers bump
+    a contract once per transaction and the cache never stores what the bumping transaction computes
+    afterwards; forgetting the transaction-local marks lets a test see what the next request would.
+    """
+    from sqlalchemy import text
+    from portal.results.cache import BUMPED
+    if db.get_bind().dialect.name == "postgresql":
+        db.execute(text("SELECT set_config(:prefix || id, '', true) FROM contract"), {"prefix": BUMPED})
