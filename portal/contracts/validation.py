@@ -96,6 +96,23 @@ def _text(value) -> str | None:
     return text or None
 
 
+
+def _table_rows(fields: dict, values: dict, key: str, base: str, label: str, columns: dict) -> list[dict]:
+    """Read a repeating form table (staffel steps, funding shares) into scenario rows, skipping empty rows,
+    and map each row's JSON path (`base`.n.column) onto its form field and a Dutch label."""
+    rows = []
+    for i, row in enumerate(values.get(key) or []):
+        parsed = {column: parse(row.get(column)) for column, (parse, _) in columns.items()}
+        if not any(parsed.values()):
+            continue
+        path = join(base, len(rows))
+        first = next(iter(columns))
+        fields[path] = (f"{key}-{i}-{first}", f"{label} {i + 1}")
+        for column, (_, text) in columns.items():
+            fields[join(path, column)] = (f"{key}-{i}-{column}", f"{label} {i + 1}: {text}")
+        rows.append(parsed)
+    return rows
+
 def _decimal(value) -> str | None:
     # Dutch users write 4.250,00: with a decimal comma, dots group thousands. The format's rules
     # then apply to the number itself.
@@ -167,31 +184,14 @@ def terms_document(values: dict, cap_names: dict[str, str]) -> TermsDocument:
             fields[join("norm", key)] = (name, label)
         for k in range(len(norm["excluded_end_reasons"])):
             fields[join(join("norm", "excluded_end_reasons"), k)] = ("excluded_end_reasons", "Neutrale uitstroom")
-        steps = []
         fields["norm.staffel"] = ("staffel", "Staffel")
-        for i, row in enumerate(values.get("staffel") or []):
-            step = {"min_ratio": _decimal(row.get("min_ratio")), "pay": _decimal(row.get("pay"))}
-            if not any(step.values()):
-                continue
-            path = join("norm.staffel", len(steps))
-            fields[path] = (f"staffel-{i}-min_ratio", f"Staffel trede {i + 1}")
-            fields[join(path, "min_ratio")] = (f"staffel-{i}-min_ratio", f"Staffel trede {i + 1}: vanaf realisatie")
-            fields[join(path, "pay")] = (f"staffel-{i}-pay", f"Staffel trede {i + 1}: uitbetaling")
-            steps.append(step)
-        norm["staffel"] = steps
+        norm["staffel"] = _table_rows(fields, values, "staffel", "norm.staffel", "Staffel trede",
+                                      {"min_ratio": (_decimal, "vanaf realisatie"), "pay": (_decimal, "uitbetaling")})
         terms["norm"] = norm
 
-    funding = []
     fields["funding"] = ("funding", "Financiering")
-    for i, row in enumerate(values.get("funding") or []):
-        share = {"source": _text(row.get("source")), "share": _decimal(row.get("share"))}
-        if not any(share.values()):
-            continue
-        path = join("funding", len(funding))
-        fields[path] = (f"funding-{i}-source", f"Financiering {i + 1}")
-        fields[join(path, "source")] = (f"funding-{i}-source", f"Financiering {i + 1}: bron")
-        fields[join(path, "share")] = (f"funding-{i}-share", f"Financiering {i + 1}: aandeel (%)")
-        funding.append(share)
+    funding = _table_rows(fields, values, "funding", "funding", "Financiering",
+                          {"source": (_text, "bron"), "share": (_decimal, "aandeel (%)")})
     if funding:
         terms["funding"] = funding
     return TermsDocument({k: v for k, v in terms.items() if v is not None}, fields)
