@@ -31,6 +31,7 @@ from types import SimpleNamespace
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
 from sqlalchemy import create_engine, insert, select, text  # noqa: E402
 from sqlalchemy.pool import NullPool  # noqa: E402
@@ -42,6 +43,7 @@ from portal.auditing import viewer  # noqa: E402
 from portal.auditing.chain import verify_chain  # noqa: E402
 from portal.models import AuditEvent, RoleGrant, User  # noqa: E402
 from tests.pgcluster import Cluster  # noqa: E402
+from sessions import logged_in  # noqa: E402
 
 START = datetime(2025, 1, 1, tzinfo=timezone.utc)
 SPAN_SECONDS = 2 * 365 * 24 * 3600
@@ -183,9 +185,7 @@ def main() -> None:
                 print("\n-- sealing at commit: the unsealed events\n" + "\n".join(plan))
                 session.rollback()
 
-        client = app.test_client()
-        with client.session_transaction() as flask_session:
-            flask_session["_user_id"], flask_session["_fresh"] = str(USERS + 1), True
+        client = logged_in(app, url, USERS + 1)
 
         def page(address):
             def get():

@@ -29,6 +29,7 @@ from sqlalchemy import create_engine, delete, insert, update  # noqa: E402
 from sqlalchemy.pool import NullPool  # noqa: E402
 
 from bench_trajectory_list import fill, median_ms  # noqa: E402
+from sessions import logged_in  # noqa: E402
 from portal import create_app, migrate  # noqa: E402
 from portal.auth.passwords import hash_password, use_fast_hashing_for_tests  # noqa: E402
 from portal.models import Contract, ExcludedEndReason, ResultsCache, RoleGrant, StaffelStep, User  # noqa: E402
@@ -68,21 +69,6 @@ def cold_ms(url: str, client, page_url: str) -> float:
     if response.status_code != 200:
         raise SystemExit(f"{page_url}: HTTP {response.status_code}")
     return (time.perf_counter() - started) * 1000
-
-
-def logged_in(app, url: str, user_id: int):
-    """A test client with this user's session, as a real login gives it (session token included)."""
-    from portal.auth.sessions import SEEN_KEY, STARTED_KEY, TOKEN_KEY
-    token = f"bench-session-{user_id}"
-    engine = create_engine(url, poolclass=NullPool)
-    with engine.begin() as c:
-        c.execute(update(User).where(User.id == user_id).values(session_token=token))
-    engine.dispose()
-    client = app.test_client()
-    now = int(time.time())
-    with client.session_transaction() as session:
-        session.update({"_user_id": str(user_id), "_fresh": True, TOKEN_KEY: token, STARTED_KEY: now, SEEN_KEY: now})
-    return client
 
 
 def main() -> None:

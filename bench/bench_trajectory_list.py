@@ -35,6 +35,7 @@ from portal.models import (Client, Consortium, Contract, MilestoneClaim, Municip
                            Tranche, Trajectory, User)
 from portal.trajectories.listing import ListFilters, filtered, rows_query  # noqa: E402
 from tests.pgcluster import Cluster  # noqa: E402
+from sessions import logged_in  # noqa: E402
 
 SEGMENTS = ["voortraject", "aanbodversterking", "arbeidsritme", "directe_bemiddeling", "sociale_activering"]
 LAST_NAMES = ["de Vries", "Jansen", "Bakker", "El Amrani", "Visser", "Smit", "Yilmaz", "Meijer", "de Boer",
@@ -176,9 +177,7 @@ def main() -> None:
         print(f"inserted {args.trajectories:,} clients and trajectories ({counts['mine']:,} of the measured bureau) "
               f"and {counts['claims']:,} claims in {time.perf_counter() - started:.1f} s")
         app = create_app({"DATABASE_URL": url, "TESTING": True, "EVIDENCE_DIR": str(cluster.dir / "evidence")})
-        client = app.test_client()
-        with client.session_transaction() as session:
-            session["_user_id"], session["_fresh"] = "1", True
+        client = logged_in(app, url, 1)
         deep = (counts["mine"] // app.config["PAGE_SIZE"]) * 4 // 5
         pages = [
             ("first page", "/trajecten"),
