@@ -1,0 +1,23 @@
+"""several nodes: evidence files in the database (issue 11)
+
+Reserved placeholder: filled in by the branch that builds it.
+
+Revision ID: 0013
+Revises: 0012
+Create Date: 2026-11-30
+"""
+from alembic import op  # noqa: F401
+import sqlalchemy as sa  # noqa: F401
+
+revision = '0013'
+down_revision = '0012'
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    pass
+
+
+def downgrade() -> None:
+    pass

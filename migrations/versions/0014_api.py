@@ -1,0 +1,23 @@
+"""JSON API: token scopes, idempotency keys, rate limits, events (issue 13)
+
+Reserved placeholder: filled in by the branch that builds it.
+
+Revision ID: 0014
+Revises: 0013
+Create Date: 2026-11-30
+"""
+from alembic import op  # noqa: F401
+import sqlalchemy as sa  # noqa: F401
+
+revision = '0014'
+down_revision = '0013'
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    pass
+
+
+def downgrade() -> None:
+    pass

@@ -1,0 +1,23 @@
+"""background jobs and bulk import (issues 13 and 14)
+
+Reserved placeholder: filled in by the branch that builds it.
+
+Revision ID: 0015
+Revises: 0014
+Create Date: 2026-11-30
+"""
+from alembic import op  # noqa: F401
+import sqlalchemy as sa  # noqa: F401
+
+revision = '0015'
+down_revision = '0014'
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    pass
+
+
+def downgrade() -> None:
+    pass

@@ -1,0 +1,23 @@
+"""reviewer and finance: evidence types, invoice due dates, bank statements (issue 14)
+
+Reserved placeholder: filled in by the branch that builds it.
+
+Revision ID: 0017
+Revises: 0016
+Create Date: 2026-11-30
+"""
+from alembic import op  # noqa: F401
+import sqlalchemy as sa  # noqa: F401
+
+revision = '0017'
+down_revision = '0016'
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    pass
+
+
+def downgrade() -> None:
+    pass
