@@ -57,10 +57,18 @@ def nl_date(value: date | datetime | None) -> str:
 
 
 def percent(value) -> str:
+    """A percentage as people write it: 35 %, 18,75 %, 33,3 % (never 35,00 % or 35,0000 %)."""
     if value is None:
         return "—"
-    return f"{Decimal(value):.2f}".replace(".", ",") + " %"
+    text = f"{Decimal(value):.2f}"
+    return text.rstrip("0").rstrip(".").replace(".", ",") + " %"
+
+
+def part_percent(fraction) -> str:
+    """A fraction of one as a percentage: 0,3330 -> 33,3 %, 1 -> 100 %."""
+    return "—" if fraction is None else percent(Decimal(fraction) * 100)
 
 
 def register(app: Flask) -> None:
-    app.jinja_env.filters.update(euro=euro, nl_date=nl_date, label=label, percent=percent)
+    app.jinja_env.filters.update(euro=euro, nl_date=nl_date, label=label, percent=percent,
+                                 part_percent=part_percent)

@@ -90,7 +90,9 @@ def start_run(session: Session, actor: m.User, contract: m.Contract, as_of: date
     if as_of > clock.today():
         raise RunRefused("De peildatum ligt in de toekomst.")
     result, run_result = evaluate_run(session, contract, as_of)
-    municipality_ids = dict(session.execute(select(m.Municipality.cbs_code, m.Municipality.id)).all())
+    municipalities = session.execute(select(m.Municipality.cbs_code, m.Municipality.id, m.Municipality.name)).all()
+    municipality_ids = {code: id_ for code, id_, _ in municipalities}
+    names = {code: name for code, _, name in municipalities}
     claim_ids = dict(session.execute(
         select(m.MilestoneClaim.ref, m.MilestoneClaim.id).join(m.Trajectory)
         .where(m.Trajectory.contract_id == contract.id)).all())
@@ -100,7 +102,7 @@ def start_run(session: Session, actor: m.User, contract: m.Contract, as_of: date
         total_pending=result.totals.pending,
         total_delta=sum((rl.amount for rl in run_result.lines if rl.amount is not None), ZERO),
         engine_document=preview_document(result))
-    run.lines = [_line(position, rl, result, municipality_ids, claim_ids)
+    run.lines = [_line(position, rl, result, municipality_ids, claim_ids, names)
                  for position, rl in enumerate(run_result.lines)]
     session.add(run)
     session.flush()
@@ -114,14 +116,17 @@ VANISHED_LINE = ("De declaratie telt niet meer mee (afgekeurd of ingetrokken): w
                  "teruggeboekt.")
 
 
-def line_explanation(result: settlement.ContractSettlement, run_line: settlement.RunLine) -> str:
+def line_explanation(result: settlement.ContractSettlement, run_line: settlement.RunLine,
+                     municipality_names: dict[str, str] | None = None) -> str:
     """Explain a run line in plain Dutch; a line that vanished was invoiced before and is taken back."""
-    return settlement.explain(result, run_line.line) if run_line.line is not None else VANISHED_LINE
+    if run_line.line is None:
+        return VANISHED_LINE
+    return settlement.explain(result, run_line.line, municipality_names=municipality_names)
 
 
-def _line(position: int, rl: settlement.RunLine, result, municipality_ids, claim_ids) -> m.SettlementLine:
+def _line(position: int, rl: settlement.RunLine, result, municipality_ids, claim_ids, names) -> m.SettlementLine:
     line = rl.line
-    explanation = line_explanation(result, rl)
+    explanation = line_explanation(result, rl, names)
     return m.SettlementLine(
         position=position, claim_id=claim_ids.get(rl.milestone), milestone_ref=rl.milestone,
         trajectory_ref=rl.trajectory or "", municipality_id=municipality_ids[rl.municipality],

@@ -22,4 +22,4 @@ def test_the_referral_form_shows_room_and_results_and_says_a_full_contract_is_no
     client = app.test_client()
     login(client, klantmanager)
     page = client.get(f"/clienten/{person.id}/aanmelden").get_data(as_text=True)
-    assert "vol: niet betaald" in page and "niet betaald" in page and "30,00 %" in page
+    assert "vol: niet betaald" in page and "niet betaald" in page and "30 %" in page
