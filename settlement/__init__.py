@@ -8,11 +8,13 @@ Facts in (frozen dataclasses of `settlement.model`), results out (`settlement.re
 
 The portal calls `evaluate_contract(contract, trajectories, milestones, as_of)` with
 facts loaded from its database, `contract_document(result)` for one contract's entry,
-`explain_line(result, milestone_ref)` for a line's reasons, and `issue_run(result, invoiced)`
+`explain_line(result, milestone_ref)` for a line's reasons, `outlook_if_approved(...)` for what
+approving a claim today would lead to, and `issue_run(result, invoiced)`
 for a settlement run (section 9); `issue_runs(scenario, dates)` issues runs over time.
 `python -m settlement evaluate|runs|explain FILE` does it from a file.
 """
 from .bsn import is_valid_bsn
+from .claim_outlook import ClaimOutlook, outlook_if_approved
 from .document import contract_document, settlement_document
 from .evaluation import evaluate, evaluate_contract
 from .explain import explain, explain_line
@@ -43,11 +45,11 @@ from .scenario_writer import dump_scenario
 from .validation import Problem, ScenarioError
 
 __all__ = [
-    "Client", "Cohort", "Consortium", "Contract", "ContractSettlement", "FundingShare", "Invoice", "Invoiced",
+    "ClaimOutlook", "Client", "Cohort", "Consortium", "Contract", "ContractSettlement", "FundingShare", "Invoice", "Invoiced",
     "Line", "Milestone", "Municipality", "Norm", "Problem", "Provider", "ReviewDecision", "RunDatesGoBack",
     "RunDocument", "RunLine", "RunResult", "Scenario", "ScenarioError", "ScenarioRun", "Settlement", "StaffelStep",
     "Sums", "Totals", "Trajectory", "Tranche", "contract_document", "decision_on", "documents_of", "dump_scenario",
     "evaluate", "evaluate_contract", "explain", "explain_line", "explain_runs", "fmt_amount", "is_valid_bsn",
-    "issue_run", "issue_runs", "one_decision", "parse_scenario", "runs_document", "settlement_document",
+    "issue_run", "issue_runs", "one_decision", "outlook_if_approved", "parse_scenario", "runs_document", "settlement_document",
     "split_amount", "status_on", "statuses_of", "to_cents",
 ]

@@ -5,6 +5,7 @@ import os
 import uuid
 
 import pytest
+from hypothesis import HealthCheck, settings
 from sqlalchemy import create_engine
 from sqlalchemy.pool import NullPool
 
@@ -15,6 +16,10 @@ from portal.auth.passwords import use_fast_hashing_for_tests
 from .pgcluster import Cluster
 
 use_fast_hashing_for_tests()
+# On a busy 2-core machine generating examples can be slow; that is not a finding, so properties never fail on the
+# clock (each keeps its own max_examples).
+settings.register_profile("portal", suppress_health_check=[HealthCheck.too_slow], deadline=None)
+settings.load_profile("portal")
 ENGINES = [e for e in os.environ.get("TEST_ENGINES", "sqlite,postgresql").split(",") if e]
 #: The engines as fixture parameters: the PostgreSQL variant of every test carries the `postgres` marker,
 #: so `-m "not postgres"` leaves them out and `-m postgres` runs only them.

@@ -18,6 +18,7 @@ from .preview import preview_document
 from .runs import line_explanation
 
 ZERO = Decimal("0.00")
+COHORT_STATUS = {"pending": "Nog niet definitief", "met": "Norm gehaald", "not_met": "Norm niet gehaald"}
 
 @dataclass(frozen=True)
 class LineView:

@@ -35,7 +35,7 @@ from .forms import (EsfExportForm, InvoiceFilterForm, PaymentForm, PreviewForm, 
 from .issuing import approve_run
 from .payments import AlreadyRecorded, PaymentRefused, record_payment
 from .line_filter import lines_panel
-from .presenters import ZERO, preview_view, run_view
+from .presenters import COHORT_STATUS, ZERO, preview_view, run_view
 from .runs import (OPEN_STATES, discard_run, evaluate_run, last_issued_as_of, return_run,
                    start_run, submit_run)
 from .states import RunRefused
@@ -46,7 +46,6 @@ CONFLICT = 409
 INVALID = 400
 # Who may open an invoice or credit note and download it; a bureau only its own (scope_invoices).
 DOCUMENT_ROLES = ("finance", "admin", "reviewer", "provider", "auditor")
-COHORT_STATUS = {"pending": "Nog niet definitief", "met": "Norm gehaald", "not_met": "Norm niet gehaald"}
 
 # ---------------------------------------------------------------- lists
 

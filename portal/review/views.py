@@ -12,8 +12,11 @@ from .. import clock
 from ..access import get_claim, requires_role
 from ..clients.panels import review_panel
 from ..db import get_session
+from ..finance.exports import LINE_STATUS
+from ..finance.presenters import COHORT_STATUS
 from ..models import MilestoneClaim, Review, User
 from .forms import ApproveForm, RejectForm, RevokeForm
+from .outlook import claim_outlook
 from .queue import OVERDUE_AFTER_WORKING_DAYS, filter_choices, pending_claims
 from .service import REJECTION_REASONS, ReviewError, approve_claim, reject_claim, revoke_approval
 from .states import allowed_actions
@@ -113,7 +116,8 @@ def _render_claim(session: Session, claim: MilestoneClaim, **forms):
         revoked=bool(history) and history[-1][0].decision == "revoked",
         reasons=REJECTION_REASONS, can_download="evidence.download" in current_app.view_functions,
         trajectory_url=_trajectory_url(trajectory.id), filesize=filesize, back=_back_to_queue(),
-        client_facts=review_panel(session, claim), **forms)
+        client_facts=review_panel(session, claim), outlook=claim_outlook(session, claim, clock.today()),
+        line_status=LINE_STATUS, cohort_status=COHORT_STATUS, **forms)
 
 
 def _back_to_queue() -> str:
