@@ -42,6 +42,7 @@ from .runs import Invoiced, RunDocument, RunLine, RunResult, documents_of, issue
 from .runs_over_time import RunDatesGoBack, ScenarioRun, issue_runs, runs_document
 from .scenario_reader import parse_scenario
 from .scenario_writer import dump_scenario
+from .terms import is_late, submission_deadline
 from .validation import Problem, ScenarioError
 
 __all__ = [
@@ -49,7 +50,7 @@ __all__ = [
     "Line", "Milestone", "Municipality", "Norm", "Problem", "Provider", "ReviewDecision", "RunDatesGoBack",
     "RunDocument", "RunLine", "RunResult", "Scenario", "ScenarioError", "ScenarioRun", "Settlement", "StaffelStep",
     "Sums", "Totals", "Trajectory", "Tranche", "contract_document", "decision_on", "documents_of", "dump_scenario",
-    "evaluate", "evaluate_contract", "explain", "explain_line", "explain_runs", "fmt_amount", "is_valid_bsn",
+    "evaluate", "evaluate_contract", "explain", "explain_line", "explain_runs", "fmt_amount", "is_late", "is_valid_bsn",
     "issue_run", "issue_runs", "one_decision", "outlook_if_approved", "parse_scenario", "runs_document", "settlement_document",
-    "split_amount", "status_on", "statuses_of", "to_cents",
+    "split_amount", "status_on", "statuses_of", "submission_deadline", "to_cents",
 ]

@@ -21,6 +21,17 @@ class PricedTranche:
     result: bool  # result tranche under a norm (without a norm `result` has no effect)
 
 
+def submission_deadline(happened: date, deadline_days: int | None) -> date | None:
+    """The last day to submit a milestone of `happened` in time (section 4); None without a deadline."""
+    return None if deadline_days is None else happened + timedelta(days=deadline_days)
+
+
+def is_late(happened: date, submitted: date, deadline_days: int | None) -> bool:
+    """Submitted after the deadline: the claim's line is withheld as LATE_SUBMISSION."""
+    deadline = submission_deadline(happened, deadline_days)
+    return deadline is not None and submitted > deadline
+
+
 def tranche_amount(contract: Contract, tranche: Tranche) -> Decimal:
     """Return what a tranche is worth: share percent of the price, or its fixed amount."""
     if tranche.share is not None:

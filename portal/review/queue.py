@@ -5,7 +5,8 @@ import math
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, select
+import settlement
+from sqlalchemy import Select, func, select, tuple_
 from sqlalchemy.orm import Session
 
 from ..access import scope_trajectories
@@ -38,6 +39,7 @@ class QueueRow:
     municipality_name: str
     evidence_count: int
     age: int  # working days waiting
+    late: bool  # submitted after the contract's deadline: withheld whatever the decision
 
     @property
     def overdue(self) -> bool:
@@ -56,32 +58,103 @@ class Page:
         return max(1, math.ceil(self.total / self.per_page))
 
 
-def pending_claims(session: Session, user: User, *, today: date, contract_id: int | None = None,
-                   provider_id: int | None = None, page: int = 1, per_page: int = 50) -> Page:
-    """Return one page of pending claims in the user's scope, oldest submission first."""
-    query = (select(MilestoneClaim.id, MilestoneClaim.ref, MilestoneClaim.type, MilestoneClaim.date,
-                    MilestoneClaim.submitted, Trajectory.id, Trajectory.ref, Contract.code, Provider.name,
-                    Municipality.name)
+@dataclass(frozen=True)
+class QueueFilter:
+    """What the reviewer narrowed the queue to; every field optional."""
+
+    contract_id: int | None = None
+    provider_id: int | None = None
+    type: str | None = None
+    municipality_id: int | None = None
+    late: bool | None = None  # True: only late claims, False: only claims in time
+
+    @classmethod
+    def from_args(cls, args) -> "QueueFilter":
+        late = {"ja": True, "nee": False}.get(args.get("te_laat") or "")
+        return cls(contract_id=args.get("contract", type=int), provider_id=args.get("bureau", type=int),
+                   type=args.get("mijlpaal") or None, municipality_id=args.get("gemeente", type=int), late=late)
+
+    def args(self) -> dict:
+        values = {"contract": self.contract_id, "bureau": self.provider_id, "mijlpaal": self.type,
+                  "gemeente": self.municipality_id, "te_laat": None if self.late is None else ("ja" if self.late else "nee")}
+        return {key: value for key, value in values.items() if value is not None}
+
+
+_COLUMNS = (MilestoneClaim.id, MilestoneClaim.ref, MilestoneClaim.type, MilestoneClaim.date, MilestoneClaim.submitted,
+            Trajectory.id, Trajectory.ref, Contract.code, Provider.name, Municipality.name,
+            Contract.submission_deadline_days)
+_ORDER = (MilestoneClaim.submitted, MilestoneClaim.id)
+
+
+def _pending(user: User, wanted: QueueFilter, columns=_COLUMNS) -> Select:
+    query = (select(*columns)
              .join(MilestoneClaim.trajectory).join(Trajectory.contract).join(Contract.provider)
              .join(Trajectory.municipality)
              .where(MilestoneClaim.review == "pending"))
     query = scope_trajectories(user, query)
-    if contract_id is not None:
-        query = query.where(Trajectory.contract_id == contract_id)
-    if provider_id is not None:
-        query = query.where(Trajectory.provider_id == provider_id)
-    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    if wanted.contract_id is not None:
+        query = query.where(Trajectory.contract_id == wanted.contract_id)
+    if wanted.provider_id is not None:
+        query = query.where(Trajectory.provider_id == wanted.provider_id)
+    if wanted.type is not None:
+        query = query.where(MilestoneClaim.type == wanted.type)
+    if wanted.municipality_id is not None:
+        query = query.where(Trajectory.municipality_id == wanted.municipality_id)
+    return query
+
+
+def _late_ids(session: Session, query: Select, late: bool) -> list[int]:
+    """The claims of the query that are (or are not) late, by the engine's rule; in queue order.
+
+    Lateness is the settlement's rule (settlement.is_late), so it is not written again in SQL: the
+    pending claims' dates are read (three columns) and judged here, then the page is cut from the ids.
+    """
+    rows = session.execute(query.with_only_columns(MilestoneClaim.id, MilestoneClaim.date, MilestoneClaim.submitted,
+                                                   Contract.submission_deadline_days).order_by(*_ORDER)).all()
+    return [claim_id for claim_id, happened, submitted, days in rows
+            if settlement.is_late(happened, submitted, days) == late]
+
+
+def pending_claims(session: Session, user: User, *, today: date, contract_id: int | None = None,
+                   provider_id: int | None = None, page: int = 1, per_page: int = 50,
+                   wanted: QueueFilter | None = None) -> Page:
+    """Return one page of pending claims in the user's scope, oldest submission first."""
+    wanted = wanted or QueueFilter(contract_id=contract_id, provider_id=provider_id)
+    query = _pending(user, wanted)
+    if wanted.late is None:
+        total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    else:
+        ids = _late_ids(session, query, wanted.late)
+        total = len(ids)
     pages = max(1, math.ceil(total / per_page))
     number = min(max(page, 1), pages)
-    found = session.execute(query.order_by(MilestoneClaim.submitted, MilestoneClaim.id)
-                            .limit(per_page).offset((number - 1) * per_page)).all()
+    if wanted.late is None:
+        found = session.execute(query.order_by(*_ORDER).limit(per_page).offset((number - 1) * per_page)).all()
+    else:
+        chosen = ids[(number - 1) * per_page:number * per_page]
+        found = session.execute(query.where(MilestoneClaim.id.in_(chosen)).order_by(*_ORDER)).all() if chosen else []
     counts = evidence_counts(session, [r[0] for r in found])
     rows = [QueueRow(claim_id, ref, type_, happened, submitted, trajectory_id, trajectory_ref, contract_code,
                      provider_name, municipality_name, counts.get(claim_id, 0),
-                     working_days_between(submitted, today))
+                     working_days_between(submitted, today), settlement.is_late(happened, submitted, deadline_days))
             for (claim_id, ref, type_, happened, submitted, trajectory_id, trajectory_ref, contract_code,
-                 provider_name, municipality_name) in found]
+                 provider_name, municipality_name, deadline_days) in found]
     return Page(rows, number, per_page, total)
+
+
+def next_pending(session: Session, user: User, wanted: QueueFilter, after: MilestoneClaim) -> int | None:
+    """The claim after `after` in the (filtered) queue, or the first one left; None when the queue is empty."""
+    query = _pending(user, wanted).where(MilestoneClaim.id != after.id)
+    if wanted.late is not None:
+        ids = _late_ids(session, query, wanted.late)
+        later = session.scalars(select(MilestoneClaim.id).where(
+            MilestoneClaim.id.in_(ids), tuple_(*_ORDER) > tuple_(after.submitted, after.id))
+            .order_by(*_ORDER).limit(1)).first() if ids else None
+        return later or (ids[0] if ids else None)
+    ids = query.with_only_columns(MilestoneClaim.id)
+    later = session.scalars(ids.where(tuple_(*_ORDER) > tuple_(after.submitted, after.id)).order_by(*_ORDER)
+                            .limit(1)).first()
+    return later or session.scalars(ids.order_by(*_ORDER).limit(1)).first()
 
 
 def evidence_counts(session: Session, claim_ids: list[int]) -> dict[int, int]:
@@ -98,3 +171,8 @@ def filter_choices(session: Session) -> tuple[list, list]:
                                 .order_by(Contract.code)).all()
     providers = session.execute(select(Provider.id, Provider.name).order_by(Provider.name)).all()
     return contracts, providers
+
+
+def municipality_choices(session: Session) -> list:
+    """Return the municipalities (id, name) the queue can be filtered on."""
+    return session.execute(select(Municipality.id, Municipality.name).order_by(Municipality.name)).all()

@@ -1,7 +1,9 @@
 """The reviewer's pages: the queue of pending claims and one claim with its evidence and decision forms."""
 from __future__ import annotations
 
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
+
+from werkzeug.datastructures import MultiDict
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -15,9 +17,11 @@ from ..db import get_session
 from ..finance.exports import LINE_STATUS
 from ..finance.presenters import COHORT_STATUS
 from ..models import MilestoneClaim, Review, User
+from ..models.enums import MILESTONE_TYPES
 from .forms import ApproveForm, RejectForm, RevokeForm
 from .outlook import claim_outlook
-from .queue import OVERDUE_AFTER_WORKING_DAYS, filter_choices, pending_claims
+from .queue import (OVERDUE_AFTER_WORKING_DAYS, QueueFilter, filter_choices, municipality_choices, next_pending,
+                    pending_claims)
 from .service import REJECTION_REASONS, ReviewError, approve_claim, reject_claim, revoke_approval
 from .states import allowed_actions
 
@@ -28,15 +32,17 @@ bp = Blueprint("review", __name__)
 @requires_role("reviewer")
 def queue():
     session = get_session()
-    filters = {"contract": request.args.get("contract", type=int), "bureau": request.args.get("bureau", type=int)}
-    page = pending_claims(session, current_user, today=clock.today(), contract_id=filters["contract"],
-                          provider_id=filters["bureau"], page=request.args.get("page", 1, type=int),
-                          per_page=current_app.config["PAGE_SIZE"])
+    wanted = QueueFilter.from_args(request.args)
+    filters = {"contract": wanted.contract_id, "bureau": wanted.provider_id}
+    page = pending_claims(session, current_user, today=clock.today(), wanted=wanted,
+                          page=request.args.get("page", 1, type=int), per_page=current_app.config["PAGE_SIZE"])
     contracts, providers = filter_choices(session)
-    args = {k: v for k, v in filters.items() if v is not None}
+    args = wanted.args()
     here = url_for("review.queue", **args, **({"page": page.number} if page.number > 1 else {}))
-    return render_template("review/queue.html", page=page, filters=filters, contracts=contracts, providers=providers,
-                           args=args, here=here, overdue_after=OVERDUE_AFTER_WORKING_DAYS)
+    return render_template("review/queue.html", page=page, filters=filters, wanted=wanted, contracts=contracts,
+                           providers=providers, municipalities=municipality_choices(session),
+                           milestone_types=MILESTONE_TYPES, args=args, here=here,
+                           overdue_after=OVERDUE_AFTER_WORKING_DAYS)
 
 
 @bp.get("/beoordelen/<int:claim_id>")
@@ -89,12 +95,18 @@ def _decide(claim_id: int, form, form_name: str, action, done: str):
         flash(str(error), "error")
         return _render_claim(session, claim, **{form_name: form}), error.status
     session.commit()
-    flash(done.format(ref=claim.ref), "success")
+    back = _back_to_queue()
+    keep = {"next": back} if back != url_for("review.queue") else {}
     if form_name == "revoke_form":
-        back = _back_to_queue()
-        return redirect(url_for("review.claim", claim_id=claim.id,
-                                **({"next": back} if back != url_for("review.queue") else {})))
-    return redirect(_back_to_queue())
+        flash(done.format(ref=claim.ref), "success")
+        return redirect(url_for("review.claim", claim_id=claim.id, **keep))
+    # On to the next claim of the same (filtered) queue, so a reviewer works through it without going back.
+    following = next_pending(session, current_user, QueueFilter.from_args(_queue_args(back)), claim)
+    if following is None:
+        flash(done.format(ref=claim.ref) + " Er wachten geen declaraties meer in deze lijst.", "success")
+        return redirect(back)
+    flash(done.format(ref=claim.ref) + " Hieronder de volgende declaratie uit de lijst.", "success")
+    return redirect(url_for("review.claim", claim_id=following, **keep))
 
 
 def _render_claim(session: Session, claim: MilestoneClaim, **forms):
@@ -128,6 +140,12 @@ def _back_to_queue() -> str:
     if parts.scheme or parts.netloc or parts.path != queue_url or "\\" in target:
         return queue_url
     return target
+
+
+def _queue_args(queue_url: str) -> MultiDict:
+    """The filter arguments of a queue URL (from `_back_to_queue`, so only ever the queue's own)."""
+    return MultiDict([(key, value) for key, values in parse_qs(urlsplit(queue_url).query).items()
+                      for value in values])
 
 
 def _user_names(session: Session, ids: set) -> dict[int, str]:

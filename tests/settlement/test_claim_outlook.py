@@ -1,13 +1,14 @@
 """What approving a claim today would lead to: the engine's own line, so the reviewer sees the settlement's rules."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
+from hypothesis import given, strategies as st
 
-from settlement import outlook_if_approved
+from settlement import is_late, outlook_if_approved
 
-from .factories import make_claim, make_contract, make_trajectory, placed_cohort
+from .factories import make_claim, make_contract, make_trajectory, placed_cohort, settle
 
 TODAY = date(2026, 6, 1)
 
@@ -55,3 +56,13 @@ def test_the_claims_own_facts_are_not_changed_and_unknown_claims_are_refused():
     assert claims[0].reviews == ()
     with pytest.raises(LookupError):
         outlook_if_approved(make_contract(), [make_trajectory()], claims, "M9", TODAY)
+
+
+@given(st.integers(0, 89), st.integers(0, 120), st.one_of(st.none(), st.integers(0, 90)))
+def test_is_late_is_the_rule_the_evaluation_applies(offset, delay, days):
+    """The review queue filters on `is_late`; it must agree with LATE_SUBMISSION in every case."""
+    happened = date(2026, 2, 1) + timedelta(days=offset)
+    submitted = happened + timedelta(days=delay)
+    line = settle(make_contract(submission_deadline_days=days), [make_trajectory(start=date(2026, 1, 15))],
+                  [make_claim("M1", day=happened, submitted=submitted)]).line("M1")
+    assert (line.reason == "LATE_SUBMISSION") == is_late(happened, submitted, days)

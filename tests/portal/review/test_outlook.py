@@ -53,3 +53,40 @@ def test_a_decided_claim_has_no_outlook(db, client, rw, today):
     db.commit()
     login(client, rw.reviewer)
     assert 'id="h-outlook"' not in page(client, claim)
+
+
+def test_the_queue_filters_by_milestone_type_municipality_and_lateness(db, client, rw, today):
+    other_place = f.create_municipality(db, rw.contract_a.consortium)
+    elsewhere = f.create_trajectory(db, rw.contract_a, other_place)
+    late = f.create_claim(db, rw.trajectory_a, "intake", happened=date(2026, 2, 3), submitted=date(2026, 6, 1))
+    in_time = f.create_claim(db, rw.trajectory_a, "placement", happened=date(2026, 3, 2), submitted=date(2026, 3, 9))
+    there = f.create_claim(db, elsewhere, "intake", happened=date(2026, 3, 2), submitted=date(2026, 3, 9))
+    db.commit()
+    login(client, rw.reviewer)
+
+    def listed(query: str) -> set[str]:
+        html = client.get("/beoordelen?" + query).get_data(as_text=True)
+        return {ref for ref in (late.ref, in_time.ref, there.ref) if f">{ref}</a>" in html}
+
+    assert listed("te_laat=ja") == {late.ref}
+    assert listed("te_laat=nee") == {in_time.ref, there.ref}
+    assert listed("mijlpaal=placement") == {in_time.ref}
+    assert listed(f"gemeente={other_place.id}") == {there.ref}
+    assert listed(f"gemeente={other_place.id}&te_laat=ja") == set()
+    assert "Te laat</strong>" in client.get("/beoordelen").get_data(as_text=True)
+
+
+def test_after_a_decision_the_reviewer_goes_on_to_the_next_claim_of_the_same_list(db, client, rw, today):
+    first = f.create_claim(db, rw.trajectory_a, "intake", submitted=date(2026, 3, 1))
+    f.create_claim(db, rw.trajectory_b, "intake", submitted=date(2026, 3, 2))  # another contract: filtered out
+    third = f.create_claim(db, rw.trajectory_a, "placement", happened=date(2026, 3, 2), submitted=date(2026, 3, 3))
+    db.commit()
+    login(client, rw.reviewer)
+    back = f"/beoordelen?contract={rw.contract_a.id}"
+    response = client.post(f"/beoordelen/{first.id}/goedkeuren", data={"next": back})
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith(f"/beoordelen/{third.id}?next=")
+    response = client.post(f"/beoordelen/{third.id}/goedkeuren", data={"next": back})
+    assert response.headers["Location"] == back  # the list is done: back to it
+    assert "Er wachten geen declaraties meer in deze lijst." in client.get(back).get_data(as_text=True)
+
