@@ -13,7 +13,8 @@ from flask_login import current_user, login_required
 from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session
 
-from .models import Client, Contract, Invoice, MilestoneClaim, Objection, SettlementRun, Trajectory, User
+from .models import (BankStatement, Client, Contract, Invoice, MilestoneClaim, Objection, SettlementRun, Trajectory,
+                     User)
 
 STAFF_ROLES = ("reviewer", "finance", "admin", "auditor")
 # The auditor reads what staff read (the portal serves one consortium) and changes nothing.
@@ -86,6 +87,14 @@ def scope_invoices(user: User, query: Select | None = None) -> Select:
         return query
     if user.has_role("provider") and user.provider_id is not None:
         return query.where(Invoice.provider_id == user.provider_id)
+    return query.where(False)
+
+
+def scope_bank_statements(user: User, query: Select | None = None) -> Select:
+    """Finance and the auditor see the bank statements read in; nobody else any."""
+    query = query if query is not None else select(BankStatement)
+    if user.has_role("finance", "auditor"):
+        return query
     return query.where(False)
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
@@ -74,6 +75,7 @@ class InvoiceFilterForm(_GetForm):
     kind = SelectField("Soort", choices=choices(((k, label(k)) for k in DOCUMENT_KINDS), "Facturen en creditnota's"),
                        validators=[Optional()])
     open = SelectField("Betaling", choices=choices((("open", "Nog niet (volledig) betaald"),
+                                                    ("overdue", "Vervallen en niet (volledig) betaald"),
                                                     ("paid", "Volledig betaald")), "Alle"),
                        validators=[Optional()])
 
@@ -101,3 +103,17 @@ class EsfExportForm(_GetForm):
     def validate_tot(self, field) -> None:
         if field.data and self.van.data and field.data < self.van.data:
             raise ValidationError("Periode tot en met: deze datum ligt vóór de begindatum.")
+
+
+class StatementUploadForm(FlaskForm):
+    file = FileField("Bankafschrift (CAMT.053, XML)", validators=[FileRequired("Kies het bestand van het afschrift.")])
+
+
+class BookEntryForm(FlaskForm):
+    invoice_number = StringField("Factuurnummer", validators=[InputRequired("Vul het factuurnummer in."),
+                                                               Length(max=30, message="Hoogstens 30 tekens.")])
+
+
+class IgnoreEntryForm(FlaskForm):
+    reason = TextAreaField("Waarom is dit geen betaling op een factuur?",
+                           validators=[InputRequired("Geef een reden."), Length(max=300, message="Hoogstens 300 tekens.")])

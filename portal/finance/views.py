@@ -298,7 +298,7 @@ def invoices():
     payments = (select(Payment.invoice_id, func.sum(Payment.amount).label("paid"))
                 .group_by(Payment.invoice_id).subquery())
     paid = func.coalesce(payments.c.paid, 0)
-    query = (select(Invoice.id, Invoice.display_number, Invoice.kind, Invoice.issue_date, Invoice.total,
+    query = (select(Invoice.id, Invoice.display_number, Invoice.kind, Invoice.issue_date, Invoice.due_date, Invoice.total,
                     Municipality.name.label("municipality"), Provider.name.label("provider"),
                     Contract.code.label("contract_code"), paid.label("paid"))
              .join(Municipality, Municipality.id == Invoice.municipality_id)
@@ -319,8 +319,11 @@ def invoices():
             query = query.where(Invoice.total != paid)
         elif form.open.data == "paid":
             query = query.where(Invoice.total == paid)
+        elif form.open.data == "overdue":
+            query = query.where(Invoice.total != paid, Invoice.due_date < clock.today())
     page = _paginate(session, query, [Invoice.issue_date.desc(), Invoice.id.desc()])
-    return render_template("finance/invoices.html", form=form, page=page, args=_args(form)), 200 if valid else INVALID
+    return render_template("finance/invoices.html", form=form, page=page, args=_args(form),
+                           today=clock.today()), 200 if valid else INVALID
 
 
 def _get_invoice(session: Session, invoice_id: int) -> Invoice:
@@ -465,3 +468,6 @@ def esf_export():
            after={"from": form.van.data, "to": form.tot.data})
     session.commit()
     return _csv(text, exports.esf_filename(contract.code, form.van.data, form.tot.data))
+
+
+from . import payment_views  # noqa: E402,F401  (registers the ageing and bank statement pages on this blueprint)

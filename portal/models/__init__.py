@@ -1,6 +1,7 @@
 """The portal's data model; importing this module registers every table on Base.metadata."""
 from .account import ApiToken, AuditEvent, LoginAttempt, PasswordReset, RecoveryCode, RoleGrant, User
 from .auditing import AuditAnchor, AuditChainHead, AuditSample, AuditSampleItem
+from .bank import BankEntry, BankStatement  # noqa: F401 (bank statements, issue 14)
 from .base import Base
 from .client_facts import (ActivationResult, ClientFact, ClientProfile, DurableOutflowTerms, EsfParticipant,  # noqa: F401
                            LadderMeasurement, ParticipationStep, PlacementChange)
