@@ -113,7 +113,9 @@ def _issue(session: Session, run: m.SettlementRun, contract: m.Contract, municip
     number = take_number(session, series)
     corrects = _corrected_invoices(session, contract, municipality, paying) if kind == "credit_note" else ()
     document = build_document(run, contract, municipality, lines, figures, series=series,
-                              number=display_number(series, number), issue_date=issue_date, corrects=corrects)
+                              number=display_number(series, number), issue_date=issue_date, corrects=corrects,
+                              client_refs=_client_refs(session, contract, paying),
+                              corrected_by=_corrected_by_line(session, contract, municipality, paying))
     ubl = render_ubl(document)
     problems = check_ubl(ubl) + master_data_errors(ubl)
     if problems:
@@ -144,16 +146,29 @@ def _issue(session: Session, run: m.SettlementRun, contract: m.Contract, municip
 
 
 def build_document(run, contract, municipality, lines, figures: settlement.RunDocument, *, series, number,
-                   issue_date, corrects=()) -> InvoiceDocument:
-    """Copy parties, lines, annex and the engine's figures into the frozen document that is rendered and stored."""
+                   issue_date, corrects=(), client_refs: Mapping[str, str] | None = None,
+                   corrected_by: Mapping[tuple[str, str], str] | None = None) -> InvoiceDocument:
+    """Copy parties, lines, annex and the engine's figures into the frozen document that is rendered and stored.
+
+    `client_refs` maps a trajectory to its client's pseudonymous number; `corrected_by` maps a negative line
+    (milestone, tranche) to the document that invoiced it before, which the line then names.
+    """
     paying = [line for line in lines if line.delta != 0]
+    client_refs, corrected_by = client_refs or {}, corrected_by or {}
+
+    def description(line) -> str:
+        text = (f"{tranche_text(line.milestone_type or line.tranche_code)} — traject {line.trajectory_ref} "
+                f"({line.tranche_code})")
+        corrected = corrected_by.get((line.milestone_ref, line.tranche_code)) if line.delta < 0 else None
+        return f"Correctie op {corrected}: {text}" if corrected else text
+
     document_lines = tuple(
-        DocumentLine(number=i, description=f"{tranche_text(line.milestone_type or line.tranche_code)} — traject "
-                                           f"{line.trajectory_ref} ({line.tranche_code})",
+        DocumentLine(number=i, description=description(line),
                      milestone_ref=line.milestone_ref, trajectory_ref=line.trajectory_ref,
-                     tranche_code=line.tranche_code, client_label=line.trajectory_ref,
+                     tranche_code=line.tranche_code, client_label=client_refs.get(line.trajectory_ref, "onbekend"),
                      milestone_date=line.milestone_date, reason=line.delta_reason, amount=line.delta,
-                     funding={s: Decimal(v) for s, v in line.funding.items()})
+                     funding={s: Decimal(v) for s, v in line.funding.items()},
+                     corrects=corrected_by.get((line.milestone_ref, line.tranche_code)) if line.delta < 0 else None)
         for i, line in enumerate(paying, start=1))
     annex = tuple(
         AnnexLine(milestone_ref=line.milestone_ref, trajectory_ref=line.trajectory_ref,
@@ -187,6 +202,29 @@ def _corrected_invoices(session, contract, municipality, lines) -> tuple[str, ..
         .where(m.Invoice.contract_id == contract.id, m.Invoice.municipality_id == municipality.id)
         .order_by(m.Invoice.issued_at, m.Invoice.id))
     return tuple(dict.fromkeys(number for number, ref, tranche in rows if (ref, tranche) in keys))
+
+
+def _corrected_by_line(session, contract, municipality, lines) -> dict[tuple[str, str], str]:
+    """(milestone, tranche) of each negative line -> the last document that invoiced it with a positive amount."""
+    keys = {(line.milestone_ref, line.tranche_code) for line in lines if line.delta < 0}
+    if not keys:
+        return {}
+    rows = session.execute(
+        select(m.Invoice.display_number, m.InvoiceLine.milestone_ref, m.InvoiceLine.tranche_code)
+        .join(m.InvoiceLine, m.InvoiceLine.invoice_id == m.Invoice.id)
+        .where(m.Invoice.contract_id == contract.id, m.Invoice.municipality_id == municipality.id,
+               m.InvoiceLine.amount > 0)
+        .order_by(m.Invoice.issued_at, m.Invoice.id))
+    return {(ref, tranche): number for number, ref, tranche in rows if (ref, tranche) in keys}
+
+
+def _client_refs(session, contract, lines) -> dict[str, str]:
+    """Trajectory ref -> its client's pseudonymous number, for the lines' "cliënt" (never a BSN)."""
+    refs = {line.trajectory_ref for line in lines}
+    if not refs:
+        return {}
+    return dict(session.execute(select(m.Trajectory.ref, m.Client.ref).join(m.Client, m.Client.id == m.Trajectory.client_id)
+                                .where(m.Trajectory.contract_id == contract.id, m.Trajectory.ref.in_(refs))).all())
 
 
 def _corrected_ids(session, numbers) -> list[int]:

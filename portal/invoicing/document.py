@@ -117,7 +117,8 @@ class Party:
 class DocumentLine:
     """One line with an amount: newly payable, a correction or a revoked approval.
 
-    `client_label` is masked or pseudonymous (never a BSN); `amount` may be negative;
+    `client_label` is the client's pseudonymous number (never a BSN, never the trajectory's number);
+    `amount` may be negative, and then `corrects` names the document that invoiced it before;
     `funding` splits the amount over funding sources and adds up to it (or is empty).
     """
 
@@ -131,6 +132,7 @@ class DocumentLine:
     reason: str | None
     amount: Decimal
     funding: Mapping[str, Decimal] = field(default_factory=dict)
+    corrects: str | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "funding", _frozen_mapping(self.funding))

@@ -285,4 +285,6 @@ class _UblWriter:
         ]
         if line.milestone_date:
             parts.append(f"datum {nl_date(line.milestone_date)}")
+        if line.corrects:
+            parts.append(f"correctie op {line.corrects}")
         return ", ".join(parts)
