@@ -9,9 +9,16 @@ from flask import Flask
 from .. import csrf
 
 
+def endpoints() -> list:
+    """Return every declared endpoint (importing the view modules declares them)."""
+    from . import docs, views_bureau, views_municipality, views_shared  # noqa: F401 - they declare the endpoints
+    from .framework import ENDPOINTS
+    return ENDPOINTS
+
+
 def register(app: Flask) -> None:
     """Register the API blueprint (token-authenticated, so exempt from the forms' CSRF check) and the token pages."""
-    from . import docs, views_bureau, views_municipality, views_shared  # noqa: F401 - they declare the endpoints
+    endpoints()
     from .framework import bp
     from .token_views import bp as tokens_bp
     csrf.exempt(bp)

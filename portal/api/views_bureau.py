@@ -1,6 +1,7 @@
 """Endpoints for a bureau's token: referrals, plan, claims with evidence, placements, money, objections."""
 from __future__ import annotations
 
+from dataclasses import asdict
 from decimal import Decimal
 
 from flask import current_app
@@ -190,7 +191,7 @@ def _results_item(results) -> dict:
                 "final": cohort.final, "status": cohort.status, "trajectories": cohort.trajectories,
                 "denominator": cohort.denominator, "numerator": cohort.numerator,
                 "awaiting_review": cohort.awaiting_review, "rate": cohort.rate, "norm": cohort.norm,
-                "forecast": vars(forecast) if forecast is not None else None}
+                "forecast": asdict(forecast) if forecast is not None else None}
                for cohort, forecast in results.cohort_pairs()]
     return {"contract_id": results.contract.id, "contract_code": results.contract.code, "as_of": results.as_of,
             "payable": payable, "pending": pending, "cohorts": cohorts}
