@@ -12,6 +12,7 @@ from portal.models import ApiToken
 
 from ... import factories as f
 from ..access.test_grid import all_rows  # noqa: F401 - importing the rows registers every area's world SETUP
+from ..access import world as world_module
 from ..access.world import World, build_world
 
 #: Token kinds of the grid; "_a" tokens belong to tenant A, whose objects every row asks for.
@@ -45,12 +46,24 @@ def make_tokens(db, world: World) -> tuple[dict[str, str], dict[str, ApiToken]]:
     return secrets, rows
 
 
-@pytest.fixture
-def api_world(db) -> ApiWorld:
+def _api_world(db) -> ApiWorld:
     world = build_world(db)
     secrets, rows = make_tokens(db, world)
     db.commit()
     return ApiWorld(world, secrets, rows)
+
+
+@pytest.fixture
+def full_api_world(db) -> ApiWorld:
+    """The grid's world with every area's objects (issued runs, invoices, an objection)."""
+    return _api_world(db)
+
+
+@pytest.fixture
+def api_world(db, monkeypatch) -> ApiWorld:
+    """The two tenants without the other areas' objects (no settlement runs: quicker)."""
+    monkeypatch.setattr(world_module, "SETUP", [])
+    return _api_world(db)
 
 
 def auth(secret: str | None, **headers) -> dict:
