@@ -31,7 +31,7 @@ def documentation():
             body = (operation.get("requestBody") or {}).get("content", {})
             media, content = next(iter(body.items()), (None, {}))
             schema = content.get("schema") or {}
-            body_schema = _schema_name(schema) or _schema_name((schema.get("allOf") or [None])[0])
+            body_schema = _schema_name(schema)
             success = next(iter(operation["responses"].items()))
             operations.append({"method": method.upper(), "path": path, "op": operation, "body_media": media,
                                "body_schema": body_schema, "success_status": success[0],

@@ -23,6 +23,14 @@ def _plain_text(value: str) -> None:
         raise ValidationError("Dit veld bevat een teken dat niet is toegestaan (een stuurteken).")
 
 
+def _between(low: int, high: int):
+    """A bound on a decimal sent as text (a Range validator would put a decimal string in the OpenAPI bounds)."""
+    def check(value) -> None:
+        if not low <= value <= high:
+            raise ValidationError(f"Kies een waarde van {low} tot en met {high}.")
+    return check
+
+
 def Text(*, required: bool = False, max_length: int = 5000, min_length: int = 0, **kwargs) -> fields.String:  # noqa: N802
     """Free text: no control characters, bounded length."""
     return fields.String(required=required, validate=[validate.Length(min=min_length, max=max_length), _plain_text],
@@ -80,8 +88,8 @@ class PlacementIn(Strict):
     start_date = fields.Date(required=True)
     contract_type = fields.String(required=True, validate=validate.OneOf(_codes(CONTRACT_TYPES)))
     hours_per_week = fields.Decimal(required=True, places=2, metadata={"type": "string", "format": "decimal"},
-                                    validate=validate.Range(min=0, max=168))
-    gross_wage = fields.Decimal(required=True, places=2, metadata=MONEY, validate=validate.Range(min=0, max=10**8))
+                                    validate=_between(0, 168))
+    gross_wage = fields.Decimal(required=True, places=2, metadata=MONEY, validate=_between(0, 10**8))
     benefit_ends = fields.String(required=True, validate=validate.OneOf(BENEFIT_ENDINGS))
     evidence_kind = fields.String(load_default="employment_contract", validate=validate.OneOf(_codes(EVIDENCE_KINDS)))
     note = Text(allow_none=True, load_default=None)
@@ -186,7 +194,7 @@ class TrajectoryOut(Schema):
     contract_id = fields.Integer(required=True)
     municipality_id = fields.Integer(required=True)
     client_ref = fields.Function(lambda t: t.client.ref if t.client else None, allow_none=True, required=True,
-                                 metadata={"type": ["string", "null"]})
+                                 metadata={"type": "string"})
     referred_on = fields.Date(required=True)
     start = fields.Date(allow_none=True, required=True)
     end = fields.Date(allow_none=True, required=True)

@@ -34,7 +34,16 @@ def _problem(status: int) -> dict:
     return {"description": TITLES[status], "content": {MEDIA_TYPE: {"schema": "ProblemOut"}}}
 
 
-def _operation(endpoint: Endpoint) -> dict:
+def _form_schema(plugin: MarshmallowPlugin, endpoint: Endpoint) -> dict:
+    """The multipart body: the schema's fields as form fields, plus the evidence files."""
+    schema = plugin.converter.schema2jsonschema(endpoint.body)
+    schema["properties"]["files"] = {"type": "array", "minItems": 1, "items": {"type": "string", "format": "binary"},
+                                     "description": "Bewijsstukken (PDF, PNG of JPEG; op inhoud gecontroleerd)."}
+    schema["required"] = sorted(set(schema.get("required", [])) | {"files"})
+    return schema
+
+
+def _operation(endpoint: Endpoint, plugin: MarshmallowPlugin) -> dict:
     statuses = set(COMMON_PROBLEMS)
     parameters = [{"in": "path", "name": name, "required": True,
                    "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ID}}
@@ -51,6 +60,8 @@ def _operation(endpoint: Endpoint) -> dict:
         statuses |= {413, 415, 422}
     if endpoint.conflicts:
         statuses.add(409)
+    if endpoint.body is not None and any(name.endswith("_id") for name in endpoint.body().fields):
+        statuses.add(404)  # the body names an object (a settlement line, a contract) that may be another's
     if endpoint.name in ("create_client",):
         statuses.add(409)
     if endpoint.media == "application/json":
@@ -66,10 +77,8 @@ def _operation(endpoint: Endpoint) -> dict:
                  "responses": {str(endpoint.status): success,
                                **{str(status): _problem(status) for status in sorted(statuses)}}}
     if endpoint.body is not None and endpoint.files:
-        operation["requestBody"] = {"required": True, "content": {"multipart/form-data": {"schema": {
-            "allOf": [endpoint.body, {"type": "object", "required": ["files"], "properties": {"files": {
-                "type": "array", "minItems": 1, "items": {"type": "string", "format": "binary"},
-                "description": "Bewijsstukken (PDF, PNG of JPEG; op inhoud gecontroleerd)."}}}]}}}}
+        operation["requestBody"] = {"required": True, "content": {"multipart/form-data": {
+            "schema": _form_schema(plugin, endpoint)}}}
     elif endpoint.body is not None:
         operation["requestBody"] = {"required": True, "content": {"application/json": {"schema": endpoint.body}}}
     return operation
@@ -78,14 +87,15 @@ def _operation(endpoint: Endpoint) -> dict:
 @lru_cache(maxsize=1)
 def openapi_document() -> dict:
     """Return the OpenAPI document (built once per process; the declarations do not change at run time)."""
-    spec = APISpec(title=TITLE, version=VERSION, openapi_version="3.1.0", plugins=[MarshmallowPlugin()],
+    plugin = MarshmallowPlugin()
+    spec = APISpec(title=TITLE, version=VERSION, openapi_version="3.1.0", plugins=[plugin],
                    info={"description": INTRO}, servers=[{"url": "/"}])
     spec.components.security_scheme("token", {"type": "http", "scheme": "bearer",
                                               "description": "Een API-token van de beheerder."})
     spec.components.schema("ProblemOut", schema=schemas.ProblemOut)
     paths: dict[str, dict] = {}
     for endpoint in ENDPOINTS:
-        paths.setdefault(endpoint.rule, {})[endpoint.method.lower()] = _operation(endpoint)
+        paths.setdefault(endpoint.rule, {})[endpoint.method.lower()] = _operation(endpoint, plugin)
     for rule, operations in paths.items():
         spec.path(path=path_of(rule), operations=operations)
     document = spec.to_dict()
