@@ -105,7 +105,7 @@ def _authorise(spec: Endpoint) -> User:
     database = current_app.extensions["database"]
     with database.session_factory() as auth_session:
         verdict = authenticate(auth_session, request.headers.get("Authorization"),
-                               limit=current_app.config.get("API_RATE_LIMIT", 120))
+                               limit=current_app.config["API_RATE_LIMIT"])
         auth_session.commit()
     if verdict.problem in AUTH_PROBLEMS:
         raise ApiProblem(401, AUTH_PROBLEMS[verdict.problem], code=f"token_{verdict.problem}",
