@@ -9,12 +9,13 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
+from datetime import timedelta
 from functools import wraps
 from typing import Callable
 
 from flask import Blueprint, Response, current_app, g, request
 from marshmallow import Schema, ValidationError
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
 
@@ -33,6 +34,8 @@ AUTH_PROBLEMS = {"missing": "Geef een API-token mee: Authorization: Bearer <toke
                  "unknown": "Dit API-token is onbekend.", "revoked": "Dit API-token is ingetrokken.",
                  "expired": "Dit API-token is verlopen."}
 MAX_KEY = 200
+#: How long a stored answer is replayed; after that the key may be used afresh.
+KEY_DAYS = 1
 
 
 @dataclass(frozen=True)
@@ -196,6 +199,8 @@ def _idempotent(spec: Endpoint, view: Callable, user: User, kwargs: dict, argume
         raise ApiProblem(422, f"Een Idempotency-Key heeft 1 tot {MAX_KEY} tekens.", code="idempotency_key_invalid",
                          fields={"Idempotency-Key": ["Ongeldige lengte."]})
     fingerprint = _request_hash(spec)
+    session.execute(delete(ApiIdempotencyKey).where(ApiIdempotencyKey.token_id == g.api_token_id,
+                                                    ApiIdempotencyKey.created_at < clock.now() - timedelta(days=KEY_DAYS)))
     stored = _stored(session, key)
     if stored is None:
         row = ApiIdempotencyKey(token_id=g.api_token_id, key=key, request_hash=fingerprint, status=0,

@@ -111,7 +111,7 @@ def authenticate(session: Session, header: str | None, *, limit: int) -> Verdict
     if token is None:
         return Verdict(None, None, None, frozenset(), "unknown")
     now = clock.now()
-    if token.revoked_at is not None:
+    if token.revoked_at is not None or not token.user.active:  # blocking its service user stops the token too
         return Verdict(None, None, None, frozenset(), "revoked")
     if token.expires_at is not None and token.expires_at <= now:
         return Verdict(None, None, None, frozenset(), "expired")
