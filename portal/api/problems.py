@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 from flask import Response
 
@@ -51,6 +52,36 @@ def problem_response(problem: ApiProblem, instance: str | None = None) -> Respon
     return response
 
 
+#: marshmallow's English messages in Dutch (our own validators speak Dutch already).
+DUTCH = (
+    (re.compile(r"^Missing data for required field\.$"), "Dit veld is verplicht."),
+    (re.compile(r"^Field may not be null\.$"), "Dit veld mag niet leeg (null) zijn."),
+    (re.compile(r"^Unknown field\.$"), "Onbekend veld."),
+    (re.compile(r"^Invalid input type\.$"), "Verwacht een JSON-object."),
+    (re.compile(r"^Not a valid string\.$"), "Verwacht tekst."),
+    (re.compile(r"^Not a valid integer\.$"), "Verwacht een geheel getal."),
+    (re.compile(r"^Not a valid (number|decimal)\.$"), "Verwacht een getal."),
+    (re.compile(r"^Special numeric values .*$"), "Verwacht een gewoon getal."),
+    (re.compile(r"^Number too large\.$"), "Dit getal is te groot."),
+    (re.compile(r"^Not a valid boolean\.$"), "Verwacht true of false."),
+    (re.compile(r"^Not a valid date\.$"), "Verwacht een datum als jjjj-mm-dd."),
+    (re.compile(r"^Shorter than minimum length (\d+)\.$"), r"Minstens \1 tekens."),
+    (re.compile(r"^Longer than maximum length (\d+)\.$"), r"Hoogstens \1 tekens."),
+    (re.compile(r"^Length must be between (\d+) and (\d+)\.$"), r"Tussen \1 en \2 tekens."),
+    (re.compile(r"^Must be greater than or equal to (\S+) and less than or equal to (\S+)\.$"),
+     r"Kies een waarde van \1 tot en met \2."),
+    (re.compile(r"^Must be one of: (.*)\.$"), r"Kies een van: \1."),
+    (re.compile(r"^Invalid value\.$"), "Ongeldige waarde."),
+)
+
+
+def dutch(message: str) -> str:
+    for pattern, replacement in DUTCH:
+        if pattern.match(message):
+            return pattern.sub(replacement, message)
+    return message
+
+
 def flatten_errors(messages, prefix: str = "") -> dict[str, list[str]]:
     """Turn marshmallow's nested messages into {"a.b": [...]} with dotted field paths."""
     found: dict[str, list[str]] = {}
@@ -59,10 +90,10 @@ def flatten_errors(messages, prefix: str = "") -> dict[str, list[str]]:
             path = f"{prefix}.{key}" if prefix else str(key)
             found.update(flatten_errors(value, path))
     elif isinstance(messages, list) and all(isinstance(m, str) for m in messages):
-        found[prefix or "_schema"] = list(messages)
+        found[prefix or "_schema"] = [dutch(m) for m in messages]
     elif isinstance(messages, list):
         for index, value in enumerate(messages):
             found.update(flatten_errors(value, f"{prefix}.{index}"))
     else:
-        found[prefix or "_schema"] = [str(messages)]
+        found[prefix or "_schema"] = [dutch(str(messages))]
     return found

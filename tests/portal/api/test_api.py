@@ -32,7 +32,8 @@ def test_problem_documents_name_the_field_in_dutch(client, api_world):
     assert response.status_code == 422 and response.mimetype == "application/problem+json"
     problem = response.get_json()
     assert problem["code"] == "validation_failed" and problem["status"] == 422
-    assert {e["field"] for e in problem["errors"]} == {"start", "extra"}
+    assert {e["field"]: e["messages"] for e in problem["errors"]} == {
+        "start": ["Verwacht een datum als jjjj-mm-dd."], "extra": ["Onbekend veld."]}
     assert "Controleer de velden" in problem["detail"]
     response = client.post(f"/api/v1/referrals/{w.trajectory_a.id}/accept", headers=auth(secret), data="start")
     assert response.status_code == 400 and response.get_json()["code"] == "body_not_json"
