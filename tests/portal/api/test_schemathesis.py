@@ -24,7 +24,8 @@ def schemathesis(base: str, token: str, operations: tuple[str, str], report: Pat
                "--checks", CHECKS, "--max-examples", "3", "--seed", "1", "--no-shrink", "--workers", "1",
                "--phases", "examples,fuzzing", "--header", f"Authorization: Bearer {token}", *operations]
     with report.open("w") as output:
-        return subprocess.run(command, stdout=output, stderr=subprocess.STDOUT, timeout=120)
+        # In the report directory: schemathesis keeps a cache folder in its working directory.
+        return subprocess.run(command, stdout=output, stderr=subprocess.STDOUT, timeout=120, cwd=report.parent)
 
 
 def test_schemathesis_finds_no_server_error_and_no_deviation(database_url, tmp_path, request):
