@@ -34,7 +34,7 @@ def documentation():
             body_schema = _schema_name(schema)
             success = next(iter(operation["responses"].items()))
             operations.append({"method": method.upper(), "path": path, "op": operation, "body_media": media,
-                               "body_schema": body_schema, "success_status": success[0],
+                               "body_schema": body_schema, "body_inline": None if body_schema else schema, "success_status": success[0],
                                "success_media": next(iter(success[1]["content"])),
                                "success_schema": _schema_name(next(iter(success[1]["content"].values()))["schema"]),
                                "problems": [status for status in operation["responses"] if status != success[0]]})

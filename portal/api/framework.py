@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
 from functools import wraps
 from typing import Callable
@@ -57,8 +57,7 @@ class Endpoint:
     status: int = 200
     media: str = "application/json"
     conflicts: bool = False    # a state transition: 409 possible
-    description: str = ""
-    extra: dict = field(default_factory=dict)
+    description: str = ""      # Dutch, for the documentation page (docstrings stay English, for the code)
 
 
 ENDPOINTS: list[Endpoint] = []
@@ -72,7 +71,7 @@ def endpoint(rule: str, method: str, *, tenants: tuple[str, ...], scope: str, su
 
     def decorator(view: Callable):
         spec = Endpoint(view.__name__, rule, method, tenants, scope, summary, tag, query, body, files, response,
-                        many, status, media, conflicts, description or (view.__doc__ or "").strip())
+                        many, status, media, conflicts, description)
         ENDPOINTS.append(spec)
 
         @wraps(view)

@@ -75,7 +75,10 @@ def submit_plan(user, trajectory_id, body):
 
 @endpoint("/trajectories/<int:trajectory_id>/claims", "POST", tenants=BUREAU, scope="write", tag="Declaraties",
           body=s.ClaimIn, files=True, response=s.ClaimOut, status=201,
-          summary="Mijlpaal declareren met bewijs (ook opnieuw na afwijzing)")
+          summary="Mijlpaal declareren met bewijs (ook opnieuw na afwijzing)",
+          description="Multipart: de velden en één of meer bestanden in `files` (PDF, PNG of JPEG, op inhoud "
+                      "gecontroleerd zoals in het portaal). Na een afwijzing declareert u dezelfde mijlpaal opnieuw; "
+                      "de nieuwe declaratie wordt opnieuw beoordeeld.")
 def create_claim(user, trajectory_id, body, uploads):
     """Claim a milestone with evidence files (multipart `files`, checked by content as in the portal).
 
@@ -118,7 +121,8 @@ def _statement_item(run: SettlementRun, documents) -> dict:
 
 
 @endpoint("/statements", "GET", tenants=BUREAU, scope="read", tag="Afrekeningen", query=s.PageQuery,
-          response=s.StatementOut, many=True, summary="Afrekeningen (gefactureerde runs), nieuwste eerst")
+          response=s.StatementOut, many=True, summary="Afrekeningen (gefactureerde runs), nieuwste eerst",
+          description="Geef het id van de laatst geziene afrekening als cursor in `after` voor oudere.")
 def list_statements(user, query):
     """The bureau's issued settlement runs with their invoices and credit notes; `after` is the last run id seen."""
     session = get_session()

@@ -15,7 +15,8 @@ CLAIM_LOADS = (selectinload(MilestoneClaim.reviews), selectinload(MilestoneClaim
 
 
 @endpoint("/trajectories", "GET", tenants=TENANTS, scope="read", tag="Trajecten", query=s.TrajectoryQuery,
-          response=s.TrajectoryPageOut, summary="Trajecten (filters, cursor-paginering)")
+          response=s.TrajectoryPageOut, summary="Trajecten (filters, cursor-paginering)",
+          description="Oudste eerst; geef `next` uit het antwoord mee als `after` voor de volgende pagina.")
 def list_trajectories(user, query):
     """The tenant's trajectories, oldest first; pass `next` as `after` for the following page."""
     filters = ListFilters(status=query.get("status"), segment=query.get("segment"), q=query.get("q"))
@@ -50,7 +51,10 @@ def get_claim_detail(user, claim_id):
 
 
 @endpoint("/events", "GET", tenants=TENANTS, scope="read", tag="Gebeurtenissen", query=s.PageQuery,
-          response=s.EventPageOut, summary="Wat er veranderde sinds een cursor")
+          response=s.EventPageOut, summary="Wat er veranderde sinds een cursor",
+          description="Aanmeldingen en trajectwijzigingen, besluiten over declaraties en uitgegeven facturen, in "
+                      "de volgorde waarin ze zijn vastgelegd. Vraag opnieuw met `next`; zolang er niets gebeurde, "
+                      "blijft `next` gelijk.")
 def list_events(user, query):
     """Decisions on claims, invoices issued, referrals and trajectory changes after `after`, oldest first.
 
