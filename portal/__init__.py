@@ -91,6 +91,7 @@ def _register_blueprints(app: Flask) -> None:
     from .clients.views import bp as clients_bp
     app.register_blueprint(clients_bp)
     from .results.views import bp as results_bp; app.register_blueprint(results_bp)  # noqa: E702
+    from .api import register as register_api; register_api(app)  # noqa: E702
 
 
 ERROR_PAGES = {
@@ -116,6 +117,9 @@ def _register_error_pages(app: Flask) -> None:
     def handle_http(error: HTTPException):
         if error.code is None or error.code < 400:
             return error  # routing redirects are exceptions too
+        if request.path.startswith("/api/"):  # the JSON API answers with problem documents
+            from .api.framework import http_problem
+            return http_problem(error)
         title, text = ERROR_PAGES.get(error.code, GENERIC_ERROR)
         text = getattr(error, "dutch_description", None) or text
         response = error.get_response()
@@ -128,6 +132,9 @@ def _register_error_pages(app: Flask) -> None:
             db.get_session().rollback()
         except Exception:  # noqa: BLE001 - the page must render whatever the database does
             pass
+        if request.path.startswith("/api/"):
+            from .api.framework import http_problem
+            return http_problem(_error)
         title, text = ERROR_PAGES[500]
         return render_template("error.html", code=500, title=title, text=text), 500
 

@@ -41,6 +41,7 @@ def load_config(overrides: dict | None = None) -> dict:
         "LOGIN_MAX_FAILURES_PER_ADDRESS": 20,
         "LOGIN_FAILURE_WINDOW_MINUTES": 15,
         "PAGE_SIZE": 50,
+        "API_RATE_LIMIT": int(env.get("API_RATE_LIMIT", "120")),  # requests per API token per minute
         # A session ends after this much idle time, and at the latest this long after login.
         "SESSION_IDLE_MINUTES": int(env.get("SESSION_IDLE_MINUTES", "30")),
         "SESSION_LIFETIME_HOURS": int(env.get("SESSION_LIFETIME_HOURS", "12")),

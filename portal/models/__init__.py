@@ -1,5 +1,6 @@
 """The portal's data model; importing this module registers every table on Base.metadata."""
 from .account import ApiToken, AuditEvent, LoginAttempt, PasswordReset, RecoveryCode, RoleGrant, User
+from .api import ApiIdempotencyKey, ApiRateWindow  # noqa: F401 (issue 13: JSON API)
 from .auditing import AuditAnchor, AuditChainHead, AuditSample, AuditSampleItem
 from .bank import BankEntry, BankStatement  # noqa: F401 (bank statements, issue 14)
 from .base import Base

@@ -79,6 +79,10 @@ class ApiToken(Base):
     """A bearer token for the JSON API; only its SHA-256 is stored."""
 
     __tablename__ = "api_token"
+    __table_args__ = (
+        CheckConstraint("(provider_id IS NULL) <> (municipality_id IS NULL)", name="one_tenant"),
+        CheckConstraint("scopes IN ('read', 'read write')", name="scopes"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
@@ -88,8 +92,21 @@ class ApiToken(Base):
     expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Issue 13: a token speaks for one bureau or one municipality, through its own service user (user_id),
+    # with scopes "read" or "read write"; `hint` is the start of the token, to recognise it in the list.
+    provider_id: Mapped[int | None] = mapped_column(ForeignKey("provider.id"), index=True)
+    municipality_id: Mapped[int | None] = mapped_column(ForeignKey("municipality.id"), index=True)
+    scopes: Mapped[str] = mapped_column(String(20), default="read")
+    hint: Mapped[str] = mapped_column(String(12), default="")
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
 
-    user: Mapped[User] = relationship()
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    provider: Mapped[Provider | None] = relationship()
+    municipality: Mapped[Municipality | None] = relationship()
+
+    @property
+    def scope_set(self) -> frozenset[str]:
+        return frozenset(self.scopes.split())
 
 
 class RecoveryCode(Base):
