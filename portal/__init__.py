@@ -91,6 +91,7 @@ def _register_blueprints(app: Flask) -> None:
     from .clients.views import bp as clients_bp
     app.register_blueprint(clients_bp)
     from .results.views import bp as results_bp; app.register_blueprint(results_bp)  # noqa: E702
+    from .jobs.views import bp as jobs_bp, register_bulk_import; app.register_blueprint(jobs_bp); register_bulk_import(app)  # noqa: E702,E501 (issues 13/14)
 
 
 ERROR_PAGES = {
