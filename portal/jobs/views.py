@@ -1,13 +1,17 @@
 """Job pages: what a job is doing now (progress, polled by a small script), its result and its file."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, jsonify, render_template, url_for
+from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from sqlalchemy import select
 from werkzeug.routing import BuildError
 
-from ..access import get_job, scope_jobs
+from .. import clock
+from ..access import RESULTS_ROLES, get_job, requires_role, scope_jobs, scope_runs
 from ..db import get_session
-from ..models import Job
+from ..models import Job, SettlementRun
+from . import runner
 
 bp = Blueprint("jobs", __name__)
 
@@ -27,6 +31,49 @@ def _links(job: Job) -> list[tuple[str, str]]:
 def _no_store(response: Response) -> Response:
     response.headers["Cache-Control"] = "private, no-store"
     return response
+
+
+def _started(session, job: Job):
+    """Run or queue a job just recorded, commit, and show its page."""
+    runner.dispatch(session, job)
+    session.commit()
+    return redirect(url_for("jobs.show", job_id=job.id))
+
+
+@bp.post("/taken/afrekeningen/<int:run_id>/export")
+@requires_role("finance", "auditor")
+def run_export(run_id: int):
+    """Export a run's lines as a job (a run of thousands of lines takes a while)."""
+    session = get_session()
+    run = session.scalar(scope_runs(current_user).where(SettlementRun.id == run_id))
+    if run is None:
+        abort(404)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    job = runner.start(session, current_user, "run_export", title=f"Export van afrekening {run.contract.code}",
+                       params={"run_id": run.id}, shared_with_role="finance" if current_user.has_role("finance")
+                       else None)
+    return _started(session, job)
+
+
+@bp.post("/taken/raadsrapportage")
+@requires_role(*RESULTS_ROLES)
+def council_report():
+    """Render the council report PDF as a job, for the user's own scope of contracts."""
+    from ..results.filters import PERIOD, period_range
+    from ..results.report import report_period
+    session = get_session()
+    period = (request.form.get("periode") or "").strip()
+    if not FlaskForm().validate_on_submit() or (period and not PERIOD.match(period)):
+        flash("Periode: gebruik een jaar (2026) of een kwartaal (2026-K3).", "error")
+        return redirect(url_for("results.report"))
+    period = report_period(period or None)
+    if period_range(period)[0] > clock.today():
+        flash("Periode: deze periode is nog niet begonnen.", "error")
+        return redirect(url_for("results.report"))
+    job = runner.start(session, current_user, "council_report", title=f"Raadsrapportage {period} (PDF)",
+                       params={"period": period})
+    return _started(session, job)
 
 
 @bp.get("/taken")

@@ -48,3 +48,11 @@ ROWS = [
     Row("bulk_import.upload", "POST", lambda w: "/importeren", PROVIDERS),
     Row("bulk_import.template", "GET", lambda w: "/importeren/voorbeeld.csv", PROVIDERS),
 ]
+
+CONSORTIUM = frozenset({"reviewer", "finance", "admin", "klantmanager_a", "klantmanager_b"})
+ROWS += [
+    Row("jobs.run_export", "POST", lambda w: f"/taken/afrekeningen/{w.extra['run_a'].id}/export",
+        frozenset({"finance", "auditor"})),
+    Row("jobs.council_report", "POST", lambda w: "/taken/raadsrapportage", CONSORTIUM,
+        data=lambda w: {"periode": "ongeldig"}),  # a refused period: access is what is tested here
+]
