@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 
 from portal.models import Invoice, Job
 
+from tests import factories as f
 from tests.factories import log_in
 
 
@@ -79,3 +80,16 @@ def test_the_run_export_job_offers_the_same_csv_as_the_direct_download(db, clien
     download = client.get(f"/taken/{job.id}/bestand")
     assert download.headers["Content-Disposition"].startswith('attachment; filename="afrekening-')
     assert download.data == client.get(f"/afrekeningen/{jw.run.id}/export.csv").data
+
+
+def test_the_council_report_job_renders_the_pdf_for_the_users_scope(db, client, jw):
+    reviewer = f.create_user(db, "reviewer")
+    db.commit()
+    as_user(client, reviewer)
+    response = client.post("/taken/raadsrapportage", data={"periode": "2027"})
+    job = only_job(db)
+    assert response.headers["Location"].endswith(f"/taken/{job.id}")
+    assert (job.kind, job.status, job.result_filename) == ("council_report", "done", "raadsrapportage-2027.pdf")
+    assert client.get(f"/taken/{job.id}/bestand").data.startswith(b"%PDF")
+    assert client.post("/taken/raadsrapportage", data={"periode": "2030"}).status_code == 302  # not begun: refused
+    assert db.scalar(select(func.count()).select_from(Job)) == 1
