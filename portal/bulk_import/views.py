@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import PurePath
 
-from flask import Blueprint, Response, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, redirect, render_template, url_for
 from flask_login import current_user
 
 from ..access import requires_role
@@ -32,6 +32,8 @@ def index():
 @requires_role("provider")
 def upload():
     session = get_session()
+    if current_user.provider_id is None:
+        abort(403)  # a bureau role without a bureau imports for nobody
     form = ImportForm()
     if not form.validate_on_submit():
         return _render(form, INVALID)

@@ -117,6 +117,7 @@ def _mark_running(job: Job) -> None:
 
 def _finish(job: Job, outcome: Outcome) -> None:
     job.status, job.finished_at = "done", clock.now()
+    job.input_data = None  # an upload (evidence: payslips, contracts) is kept only while the job needs it
     job.phase = "Klaar"
     job.progress_done = job.progress_total = max(job.progress_total, job.progress_done)
     job.result = {"message": outcome.message, "links": [list(link) for link in outcome.links],
@@ -127,6 +128,7 @@ def _finish(job: Job, outcome: Outcome) -> None:
 
 def _mark_failed(job: Job, message: str, result: dict | None = None) -> None:
     job.status, job.finished_at, job.error = "failed", clock.now(), message
+    job.input_data = None
     job.phase = "Niet gelukt"
     job.result = result
 

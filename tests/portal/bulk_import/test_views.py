@@ -72,3 +72,10 @@ def test_the_template_downloads_as_csv(client, iw):
     response = client.get("/importeren/voorbeeld.csv")
     assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
     assert response.data.startswith("\ufefftraject;soort;datum".encode("utf-8"))
+
+
+def test_the_upload_is_not_kept_once_the_job_has_ended(db, client, iw):
+    log_in(client, iw.bureau)
+    upload(client, csv_bytes(HEADER, "X;intake;03-02-2026;;;;;;;;presentielijst;intake.pdf;"), EVIDENCE)
+    db.expire_all()
+    assert [job.input_data for job in db.scalars(select(Job))] == [None]
