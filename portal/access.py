@@ -164,3 +164,25 @@ def scope_bureau_contracts(user: User) -> Select:
     if user.has_role("provider") and user.provider_id is not None:
         return select(Contract.id).where(Contract.provider_id == user.provider_id)
     return select(Contract.id).where(False)
+
+
+def scope_jobs(user: User, query: Select | None = None) -> Select:
+    """A job is seen by whoever started it, by its bureau's users, and by holders of the role it is shared with."""
+    from .models import Job
+    query = query if query is not None else select(Job)
+    conditions = [Job.started_by_id == user.id]
+    if user.has_role("provider") and user.provider_id is not None:
+        conditions.append(Job.provider_id == user.provider_id)
+    for role in ("finance", "auditor"):
+        if user.has_role(role):
+            conditions.append(Job.shared_with_role == role)
+    return query.where(or_(*conditions))
+
+
+def get_job(session: Session, user: User, job_id: int):
+    """Load a job through the user's scope, or 404."""
+    from .models import Job
+    job = session.scalar(scope_jobs(user).where(Job.id == job_id))
+    if job is None:
+        abort(404)
+    return job

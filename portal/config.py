@@ -55,11 +55,16 @@ def load_config(overrides: dict | None = None) -> dict:
         "MAIL_PASSWORD": env.get("MAIL_PASSWORD"),
         "MAIL_FROM": env.get("MAIL_FROM", "Resultaatportaal <noreply@resultaatportaal.example>"),
         "PASSWORD_RESET_MINUTES": int(env.get("PASSWORD_RESET_MINUTES", "60")),
+        # Background jobs (issue 14): inline on SQLite and in tests, else through the PostgreSQL queue and a worker.
+        "JOBS_INLINE": env["JOBS_INLINE"] == "1" if "JOBS_INLINE" in env else None,
+        "JOBS_STEP_DELAY": float(env.get("JOBS_STEP_DELAY", "0")),  # seconds after each progress step (tests)
         # Roles that must log in with a second factor (TOTP). The demo and the tests leave it off unless asked.
         "TOTP_REQUIRED_ROLES": (() if demo or testing or env.get("TOTP_REQUIRED") == "0"
                                 else ("finance", "reviewer", "admin", "auditor")),
     }
     config.update(overrides)
+    if config["JOBS_INLINE"] is None:
+        config["JOBS_INLINE"] = testing or not config["DATABASE_URL"].startswith("postgresql")
     # Management commands (`flask --app wsgi db upgrade`, imports) serve no sessions; they may run
     # without secrets, with a warning. Serving (gunicorn) outside demo/debug never does.
     # `flask run` serves pages, so it is held to the same rule as gunicorn.

@@ -42,12 +42,22 @@ def lock_run(session: Session, run_id: int) -> m.SettlementRun:
     return run
 
 
-def approve_run(session: Session, actor: m.User, run_id: int, issue_date: date | None = None) -> list[m.Invoice]:
-    """Approve a submitted run (four eyes) and issue its invoices and credit notes."""
-    run = lock_run(session, run_id)
+def check_approvable(run: m.SettlementRun, actor: m.User) -> str:
+    """Return the run's status after approval, or refuse (wrong state, or the preparer: four eyes)."""
     new_status = next_status(run.status, "approve")
     if actor.id == run.prepared_by_id:
         raise RunRefused("U kunt uw eigen afrekening niet goedkeuren (vier ogen).")
+    return new_status
+
+
+def approve_run(session: Session, actor: m.User, run_id: int, issue_date: date | None = None,
+                progress=None) -> list[m.Invoice]:
+    """Approve a submitted run (four eyes) and issue its invoices and credit notes.
+
+    `progress` (a portal.jobs Progress, optional) hears of each document as it is issued.
+    """
+    run = lock_run(session, run_id)
+    new_status = check_approvable(run, actor)
     contract = session.scalar(select(m.Contract).where(m.Contract.id == run.contract_id).options(
         selectinload(m.Contract.provider), selectinload(m.Contract.consortium), selectinload(m.Contract.funding)))
     last = last_issued_as_of(session, contract.id)
@@ -60,8 +70,14 @@ def approve_run(session: Session, actor: m.User, run_id: int, issue_date: date |
         raise RunRefused("Sinds het opstellen is er voor dit contract gefactureerd; deze afrekening is verouderd. "
                          "Laat haar vervallen en start een nieuwe.")
     issue_date = issue_date or clock.today()
-    invoices = [_issue(session, run, contract, municipality, lines, figures, issue_date)
-                for municipality, lines, figures in run_documents(session, run, contract)]
+    documents = list(run_documents(session, run, contract))
+    if progress is not None:
+        progress.phase("Facturen en creditnota's uitgeven", total=len(documents))
+    invoices = []
+    for municipality, lines, figures in documents:
+        invoices.append(_issue(session, run, contract, municipality, lines, figures, issue_date))
+        if progress is not None:
+            progress.step(f"{invoices[-1].display_number} voor {municipality.name} uitgegeven")
     run.status, run.approved_by_id, run.approved_at = new_status, actor.id, clock.now()
     anchor_chain(session, run.id)  # the audit chain's head as it stood when these documents were issued
     session.flush()

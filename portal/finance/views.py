@@ -32,7 +32,8 @@ from .exports import LINE_STATUS
 from .facts import load_contract
 from .forms import (EsfExportForm, InvoiceFilterForm, PaymentForm, PreviewForm, ReturnForm, RunActionForm,
                     RunFilterForm, StartRunForm, choices)
-from .issuing import approve_run
+from .issuing import check_approvable
+from ..jobs import runner as jobs
 from .payments import AlreadyRecorded, PaymentRefused, record_payment
 from .line_filter import lines_panel
 from .presenters import COHORT_STATUS, ZERO, preview_view, run_view
@@ -236,14 +237,34 @@ def submit(run_id: int):
 @bp.post("/afrekeningen/<int:run_id>/goedkeuren")
 @requires_role("finance")
 def approve(run_id: int):
-    def action(session, settlement_run, _form):
-        documents = approve_run(session, current_user, settlement_run.id)
-        if not documents:
-            return "De afrekening is goedgekeurd. Er was niets te factureren: er is geen document uitgegeven."
-        numbers = ", ".join(d.display_number for d in documents)
-        return (f"De afrekening is goedgekeurd en {len(documents)} "
-                f"{'document is' if len(documents) == 1 else 'documenten zijn'} uitgegeven: {numbers}.")
-    return _act(run_id, action)
+    """Approve as a job (issuing and rendering many documents): inline on SQLite, else by a worker with progress."""
+    session = get_session()
+    settlement_run = _get_run(session, run_id)
+    form = RunActionForm()
+    if not form.validate_on_submit():
+        return _render_run(session, settlement_run, INVALID)
+    subject = f"settlement_run:{settlement_run.id}"
+    running = jobs.open_job(session, subject)
+    if running is not None:
+        flash("Deze afrekening wordt al goedgekeurd.", "info")
+        return redirect(url_for("jobs.show", job_id=running.id))
+    try:
+        check_approvable(settlement_run, current_user)
+    except RunRefused as error:
+        flash(str(error), "error")
+        return _render_run(session, settlement_run, CONFLICT)
+    job = jobs.start(session, current_user, "approve_run", title=f"Afrekening {settlement_run.contract.code} "
+                     f"per {nl_date(settlement_run.as_of)} goedkeuren", params={"run_id": settlement_run.id},
+                     subject=subject, shared_with_role="finance")
+    jobs.dispatch(session, job)
+    session.commit()
+    if job.status == "done":
+        flash(job.result["message"], "success")
+        return redirect(url_for("finance.run", run_id=run_id))
+    if job.status == "failed" and job.attempts:
+        flash(job.error, "error")
+        return _render_run(session, _get_run(session, run_id), CONFLICT)
+    return redirect(url_for("jobs.show", job_id=job.id))
 
 
 @bp.post("/afrekeningen/<int:run_id>/terugsturen")

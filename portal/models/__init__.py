@@ -10,6 +10,7 @@ from .budget import MunicipalityBudget  # noqa: F401 (meten)
 from .contract import Contract, ExcludedEndReason, FundingShare, MunicipalityCap, StaffelStep, Tranche
 from .contract_terms import ContractTermsVersion  # noqa: F401  (issue 10: contract amendments)
 from .history import FactVersion  # noqa: F401 (registers the fact_version table and its flush hook)
+from .job import Job  # noqa: F401 (issue 14: background jobs)
 from .finance import (CreditNoteCorrection, DocumentCounter, Invoice, InvoiceLine, Objection, Payment,
                       SettlementLine, SettlementRun)
 from .organisation import Consortium, Municipality, Provider
