@@ -26,6 +26,8 @@ def load_config(overrides: dict | None = None) -> dict:
         "DATABASE_POOL_SIZE": int(env.get("DATABASE_POOL_SIZE", "5")),
         # Key for BSN encryption and its look-up hash; separate from SECRET_KEY in production.
         "BSN_KEY": env.get("BSN_KEY"),
+        # Where files (evidence) are kept: "database" (every node sees them, one backup) or "filesystem" (EVIDENCE_DIR).
+        "STORAGE_BACKEND": env.get("STORAGE_BACKEND", "database"),
         "EVIDENCE_DIR": env.get("EVIDENCE_DIR", str(INSTANCE / "evidence")),
         "DEMO": demo,
         "SESSION_COOKIE_HTTPONLY": True,
