@@ -63,7 +63,7 @@ class Node:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{self.port}", "--worker-class", "gthread",
              "--workers", "1", "--threads", "6", "--timeout", "60", "--no-control-socket", "wsgi:app"],
-            cwd=ROOT, env=environment, stdout=self.log, stderr=subprocess.STDOUT)
+            cwd=ROOT, env=environment, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)
 
     def wait_until_up(self, deadline: float) -> None:
         while time.monotonic() < deadline:
@@ -77,11 +77,9 @@ class Node:
         raise RuntimeError(f"node {self.name} did not start in time")
 
     def stop(self) -> None:
-        self.process.send_signal(signal.SIGQUIT)  # gunicorn's quick shutdown: no waiting for idle keep-alives
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
+        # The master and its worker, at once: every request of the test has had its answer.
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=10)
         self.log.close()
 
 
@@ -112,11 +110,11 @@ class Browser:
 @pytest.fixture(scope="module")
 def nodes(pg_cluster, tmp_path_factory):
     url = pg_cluster.create_database("two_nodes")
-    migrate.upgrade(url)
     root = tmp_path_factory.mktemp("nodes")
     # Node B talks to the database as it would behind PgBouncer (transaction pooling): no prepared statements.
     pair = [Node("A", url, root / "a"), Node("B", url, root / "b", DATABASE_PREPARED_STATEMENTS="0")]
     try:
+        migrate.upgrade(url)  # while the nodes import the app
         deadline = time.monotonic() + 60
         for node in pair:
             node.wait_until_up(deadline)
