@@ -8,16 +8,9 @@ because a secure cookie is not sent over plain http by a client.
 """
 from __future__ import annotations
 
-import os
 import re
-import signal
-import socket
-import subprocess
-import sys
-import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
-from pathlib import Path
 
 import pytest
 import requests
@@ -28,59 +21,15 @@ from portal.db import get_session, make_engine
 from portal.models import EvidenceFile, Invoice, StoredBlob, User
 
 from .. import factories as f
+from ..appnodes import Node, start_nodes
 from .finance.helpers import freeze_today
 from .finance.test_concurrency_postgres import submitted_runs
 
 pytestmark = pytest.mark.postgres
 
-ROOT = Path(__file__).resolve().parents[2]
-SECRET_KEY = "two-nodes-share-this-secret-key-0123456789"
-BSN_KEY = "two-nodes-share-this-bsn-key-0123456789"
 #: A page every logged-in user may see.
 PAGE = "/account/wachtwoord"
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Node:
-    """One gunicorn process serving `wsgi:app` from its own instance folder."""
-
-    def __init__(self, name: str, database_url: str, instance: Path, **env: str):
-        self.name, self.instance = name, instance
-        self.port = _free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        (instance / "evidence").mkdir(parents=True)
-        environment = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": SECRET_KEY, "BSN_KEY": BSN_KEY,
-                       "EVIDENCE_DIR": str(instance / "evidence"), "TOTP_REQUIRED": "0", **env}
-        for variable in ("PORTAL_DEMO", "FLASK_DEBUG", "STORAGE_BACKEND"):
-            environment.pop(variable, None)
-        self.log = (instance / "gunicorn.log").open("w")
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{self.port}", "--worker-class", "gthread",
-             "--workers", "1", "--threads", "6", "--timeout", "60", "--no-control-socket", "wsgi:app"],
-            cwd=ROOT, env=environment, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)
-
-    def wait_until_up(self, deadline: float) -> None:
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"node {self.name} stopped: {(self.instance / 'gunicorn.log').read_text()}")
-            try:
-                if requests.get(f"{self.url}/login", timeout=10).status_code == 200:
-                    return
-            except requests.RequestException:  # not listening yet, or the worker still importing the app
-                time.sleep(0.1)
-        raise RuntimeError(f"node {self.name} did not start in time")
-
-    def stop(self) -> None:
-        # The master and its worker, at once: every request of the test has had its answer.
-        os.killpg(self.process.pid, signal.SIGKILL)
-        self.process.wait(timeout=10)
-        self.log.close()
 
 
 class Browser:
@@ -110,14 +59,11 @@ class Browser:
 @pytest.fixture(scope="module")
 def nodes(pg_cluster, tmp_path_factory):
     url = pg_cluster.create_database("two_nodes")
-    root = tmp_path_factory.mktemp("nodes")
-    # Node B talks to the database as it would behind PgBouncer (transaction pooling): no prepared statements.
-    pair = [Node("A", url, root / "a"), Node("B", url, root / "b", DATABASE_PREPARED_STATEMENTS="0")]
+    # The nodes import the app while the database migrates. Node B talks to the database as it would behind
+    # PgBouncer in transaction pooling mode: without prepared statements.
+    pair = start_nodes(url, tmp_path_factory.mktemp("nodes"), 2, before_ready=lambda: migrate.upgrade(url),
+                       env=[{}, {"DATABASE_PREPARED_STATEMENTS": "0"}])
     try:
-        migrate.upgrade(url)  # while the nodes import the app
-        deadline = time.monotonic() + 60
-        for node in pair:
-            node.wait_until_up(deadline)
         yield url, pair
     finally:
         for node in pair:
