@@ -1,7 +1,7 @@
 """App nodes for multi-node tests and the load test: gunicorn processes serving `wsgi:app`, each from its own folder.
 
 The nodes run as in production (no TESTING, secure cookies, CSRF on). A client over plain http
-would not send a secure cookie back, so `http_cookie_policy()` lets it, as a TLS-terminating load
+would not send a secure cookie back, so `send_over_http(jar)` lets it, as a TLS-terminating load
 balancer in front of the nodes would.
 """
 from __future__ import annotations
@@ -28,11 +28,10 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def http_cookie_policy() -> http.cookiejar.CookiePolicy:
-    """A cookie policy that sends secure cookies over http too (the nodes sit behind TLS in production)."""
-    policy = http.cookiejar.DefaultCookiePolicy()
-    policy.secure_protocols = ("https", "wss", "http")
-    return policy
+def send_over_http(jar: http.cookiejar.CookieJar) -> None:
+    """Let a client send the jar's secure cookies over plain http too (in production TLS ends before the nodes)."""
+    for cookie in jar:
+        cookie.secure = False
 
 
 class Node:
@@ -53,6 +52,9 @@ class Node:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{self.port}", "--worker-class", "gthread",
              "--workers", str(workers), "--threads", str(threads), "--timeout", "120", "--no-control-socket",
+             # Idle connections stay open longer than a client (or load balancer) waits between requests,
+             # so no request races the server closing its connection.
+             "--keep-alive", "30",
              "wsgi:app"],
             cwd=ROOT, env=environment, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)
 
