@@ -31,13 +31,13 @@ def download(evidence_id: int):
     if size is None:
         current_app.logger.error("evidence file %s is missing from storage", evidence.id)
         abort(404)
-    # Evidence holds personal data (payslips, contracts): every view is recorded.
-    record(session, current_user, "evidence.downloaded", "evidence_file", evidence.id)
-    session.commit()
     # The first piece (all of a file up to 1 MB) is read in the request; the rest streams after it, piece by piece.
     pieces = storage.chunks(session, evidence.sha256)
     first = next(pieces, b"")
     pieces.close()
+    # Evidence holds personal data (payslips, contracts): every view is recorded.
+    record(session, current_user, "evidence.downloaded", "evidence_file", evidence.id)
+    session.commit()
     body = [first] if len(first) == size else chain(
         [first], _stream(current_app.extensions["database"].session_factory, storage, evidence.sha256, len(first)))
     response = Response(body, mimetype=evidence.content_type, direct_passthrough=True)

@@ -128,7 +128,7 @@ def test_approvals_sent_to_both_nodes_at_once_give_one_winner_per_run_and_gaples
                                                                                            monkeypatch):
     _, (a, b) = nodes
     freeze_today(monkeypatch, date(2026, 11, 20))  # the set-up's dates; the nodes issue with today's date
-    runs, approver_id = submitted_runs(portal, 3)
+    runs, approver_id = submitted_runs(portal, 2)
     with portal.app_context():
         db = get_session()
         first_number = (db.scalar(select(Invoice.number).order_by(Invoice.number.desc()).limit(1)) or 0) + 1
