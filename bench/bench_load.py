@@ -74,7 +74,9 @@ def fresh_work(url: str, run: int, claimable: int, pending: int) -> dict:
                          .order_by(Trajectory.id)).all()
         chosen = mine[run * claimable:(run + 1) * claimable]
         c.execute(delete(MilestoneClaim).where(MilestoneClaim.trajectory_id.in_(chosen)))
-        waiting = c.scalars(select(MilestoneClaim.id).where(MilestoneClaim.review == "pending")
+        # Pending claims submitted by today (the generated history also has later ones, not decidable yet).
+        waiting = c.scalars(select(MilestoneClaim.id).where(MilestoneClaim.review == "pending",
+                                                            MilestoneClaim.submitted <= clock.today())
                             .order_by(MilestoneClaim.id).offset(run * pending).limit(pending)).all()
         contracts = c.scalars(select(Contract.code).order_by(Contract.id)).all()
         # Claims are dated after every start, within the contracts' submission deadline.
