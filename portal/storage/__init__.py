@@ -34,10 +34,6 @@ class Storage(Protocol):
         """Remove what is stored under the key (nothing happens when there is nothing)."""
 
 
-def exists(storage: Storage, session: Session, key: str) -> bool:
-    return storage.size(session, key) is not None
-
-
 def make_storage(config: dict) -> Storage:
     """Build the backend the configuration names (STORAGE_BACKEND: database or filesystem)."""
     backend = config.get("STORAGE_BACKEND", "database")
