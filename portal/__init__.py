@@ -23,6 +23,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     from . import hardening
     hardening.register(app)  # before the blueprints: it replaces the `int` URL converter
     db.init_app(app)
+    from . import storage; storage.init_app(app)  # noqa: E702 (issue 11: files in the database by default)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=lambda: "nl", timezone_selector=lambda: "Europe/Amsterdam")
     login_manager.init_app(app)

@@ -24,8 +24,12 @@ def load_config(overrides: dict | None = None) -> dict:
         "DATABASE_URL": env.get("DATABASE_URL", f"sqlite:///{INSTANCE / 'portal.db'}"),
         "SECRET_KEY": env.get("SECRET_KEY"),
         "DATABASE_POOL_SIZE": int(env.get("DATABASE_POOL_SIZE", "5")),
+        # 0 behind PgBouncer in transaction pooling mode: psycopg must not prepare statements on the server.
+        "DATABASE_PREPARED_STATEMENTS": env.get("DATABASE_PREPARED_STATEMENTS", "1") != "0",
         # Key for BSN encryption and its look-up hash; separate from SECRET_KEY in production.
         "BSN_KEY": env.get("BSN_KEY"),
+        # Where files (evidence) are kept: "database" (every node sees them, one backup) or "filesystem" (EVIDENCE_DIR).
+        "STORAGE_BACKEND": env.get("STORAGE_BACKEND", "database"),
         "EVIDENCE_DIR": env.get("EVIDENCE_DIR", str(INSTANCE / "evidence")),
         "DEMO": demo,
         "SESSION_COOKIE_HTTPONLY": True,

@@ -7,14 +7,21 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 
-def make_engine(url: str, pool_size: int = 5) -> Engine:
-    """Create an engine; SQLite gets foreign keys and a busy timeout."""
+def make_engine(url: str, pool_size: int = 5, *, prepared_statements: bool = True) -> Engine:
+    """Create an engine; SQLite gets foreign keys and a busy timeout.
+
+    Behind PgBouncer in transaction pooling mode, consecutive transactions may run on different
+    server connections, so psycopg's server-side prepared statements must be off
+    (`prepared_statements=False`, config DATABASE_PREPARED_STATEMENTS=0).
+    """
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": 30})
 
         make_sqlite_transactional(engine)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=pool_size, max_overflow=pool_size)
+    connect_args = {} if prepared_statements else {"prepare_threshold": None}
+    return create_engine(url, pool_pre_ping=True, pool_size=pool_size, max_overflow=pool_size,
+                         connect_args=connect_args)
 
 
 def make_sqlite_transactional(engine: Engine) -> None:
@@ -36,8 +43,8 @@ def make_sqlite_transactional(engine: Engine) -> None:
 class Database:
     """Holds the engine and the session factory of one app."""
 
-    def __init__(self, url: str, pool_size: int = 5):
-        self.engine = make_engine(url, pool_size)
+    def __init__(self, url: str, pool_size: int = 5, *, prepared_statements: bool = True):
+        self.engine = make_engine(url, pool_size, prepared_statements=prepared_statements)
         self.session_factory = sessionmaker(self.engine, expire_on_commit=False, autoflush=True)
 
     def bind(self, connection) -> None:
@@ -47,7 +54,8 @@ class Database:
 
 
 def init_app(app: Flask) -> Database:
-    database = Database(app.config["DATABASE_URL"], app.config["DATABASE_POOL_SIZE"])
+    database = Database(app.config["DATABASE_URL"], app.config["DATABASE_POOL_SIZE"],
+                        prepared_statements=app.config.get("DATABASE_PREPARED_STATEMENTS", True))
     app.extensions["database"] = database
 
     @app.teardown_appcontext

@@ -23,6 +23,7 @@ from . import clock
 from .auth.service import create_user
 from .demo_auditing import add_auditor
 from .evidence.storage import Upload, attach_evidence, check_upload
+from .storage import get_storage
 from .formatting import label
 from .models import (Consortium, Contract, ExcludedEndReason, FundingShare, MilestoneClaim, Municipality,
                      MunicipalityCap, Placement, Provider, Review, StaffelStep, Tranche, Trajectory)
@@ -330,7 +331,7 @@ def _claim(session, rng, trajectory, kind, happened, submitted, number, placemen
                                   demo_pdf(f"{label(evidence_kind)} - traject {trajectory.ref} - {claim.ref} "
                                            f"- {happened.strftime('%d-%m-%Y')} (fictief)")))
     attach_evidence(session, provider_user, claim, checked, kind=evidence_kind,
-                    evidence_dir=current_app.config["EVIDENCE_DIR"])
+                    storage=get_storage())
     reviewed = submitted + timedelta(days=rng.randint(1, 15))
     luck = rng.random()
     if reviewed <= DEMO_TODAY and luck < 0.78:

@@ -14,12 +14,12 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
-from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from . import clock
 from .evidence.storage import Upload, attach_evidence, check_upload
+from .storage import get_storage
 from .models import (Consortium, Contract, ExcludedEndReason, FundingShare, MilestoneClaim, Municipality,
                      MunicipalityBudget, Placement, Provider, Review, StaffelStep, Tranche, Trajectory, User)
 from .trajectories.clients import register_client
@@ -157,7 +157,7 @@ def _claim(session, trajectory, ref, kind, happened, submitted, reviewed, review
     session.flush()
     checked = check_upload(Upload(f"bewijs-{ref}.pdf", demo_pdf(f"Bewijs {kind} - traject {trajectory.ref} (fictief)")))
     attach_evidence(session, bureau_user, claim, checked, kind="payslip" if "placement" in kind else "attendance_list",
-                    evidence_dir=current_app.config["EVIDENCE_DIR"])
+                    storage=get_storage())
     if reviewed is not None:
         claim.review, claim.reviewed, claim.reviewed_by_id = "approved", reviewed, reviewer.id
         session.add(Review(claim_id=claim.id, decision="approved", decided_on=reviewed, decided_at=clock.now(),

@@ -1,26 +1,21 @@
-"""Evidence on disk: checked by content, written once under its SHA-256, read-only, removed only when never committed.
+"""Evidence: checked by content, then stored once under its SHA-256 through the app's storage (`portal.storage`).
 
-A file is written only after its upload passed every check. If the transaction that
-refers to a newly written file rolls back, the file is removed again (see the session
-hooks at the bottom), so a refused or failed upload leaves neither a row nor a file.
+A file is stored only after its upload passed every check, in the same transaction as its row:
+if that transaction rolls back, neither the row nor the file remains.
 """
 from __future__ import annotations
 
 import hashlib
-import os
-import re
-import tempfile
 import unicodedata
 from dataclasses import dataclass
-from pathlib import Path
 from typing import BinaryIO
 
-from sqlalchemy import event
-from sqlalchemy.orm import Session, SessionTransaction
+from sqlalchemy.orm import Session
 
 from .. import clock
 from ..models import EvidenceFile, MilestoneClaim, User
 from ..models.enums import EVIDENCE_KINDS
+from ..storage import Storage
 
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
 
@@ -30,8 +25,6 @@ SIGNATURES: tuple[tuple[bytes, str, str], ...] = (
     (b"\x89PNG\r\n\x1a\n", "image/png", ".png"),
     (b"\xff\xd8\xff", "image/jpeg", ".jpg"),
 )
-
-_PENDING = "evidence.written_in_transaction"
 
 
 class EvidenceRefused(ValueError):
@@ -89,16 +82,9 @@ def check_upload(upload: Upload) -> CheckedFile:
                        data=upload.data, sha256=hashlib.sha256(upload.data).hexdigest())
 
 
-def blob_path(evidence_dir: str | Path, sha256: str) -> Path:
-    """Return where the content with this SHA-256 lives: <dir>/<sha[:2]>/<sha>."""
-    if not re.fullmatch(r"[0-9a-f]{64}", sha256):
-        raise ValueError("not a SHA-256 hex digest")
-    return Path(evidence_dir) / sha256[:2] / sha256
-
-
 def attach_evidence(session: Session, actor: User | None, claim: MilestoneClaim, checked: CheckedFile, *,
-                    kind: str, evidence_dir: str | Path) -> EvidenceFile:
-    """Store a checked file for a claim: the content once on disk and one row; the caller records the audit event."""
+                    kind: str, storage: Storage) -> EvidenceFile:
+    """Store a checked file for a claim: the content once under its SHA-256 and one row; the caller records the audit event."""
     if kind not in EVIDENCE_KINDS:
         raise EvidenceRefused("Kies wat voor bewijsstuk het is.")
     if any(e.sha256 == checked.sha256 for e in claim.evidence):
@@ -109,34 +95,8 @@ def attach_evidence(session: Session, actor: User | None, claim: MilestoneClaim,
     session.add(evidence)
     claim.evidence.append(evidence)
     session.flush()
-    _write_blob(session, blob_path(evidence_dir, checked.sha256), checked.data)
+    storage.put(session, checked.sha256, checked.data)
     return evidence
-
-
-def _write_blob(session: Session, path: Path, data: bytes) -> None:
-    """Write the content atomically and read-only; content already stored is never touched again."""
-    if path.exists():
-        return
-    # Readable by the application's own user only: evidence holds payslips and contracts.
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".upload-")
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(temporary, 0o400)
-        try:
-            # link() fails if the name exists, so two uploads of the same content never overwrite each other.
-            os.link(temporary, path)
-        except FileExistsError:
-            return
-        except OSError:
-            os.replace(temporary, path)  # a file system without hard links
-    finally:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
-    session.info.setdefault(_PENDING, []).append(path)
 
 
 def _display_name(filename: str) -> str:
@@ -150,21 +110,3 @@ def _stored_name(filename: str, extension: str) -> str:
     stem = _display_name(filename)
     stem = stem.rsplit(".", 1)[0] if "." in stem else stem
     return (stem or "bewijsstuk") + extension
-
-
-@event.listens_for(Session, "after_commit")
-def _keep_committed_files(session: Session) -> None:
-    session.info.pop(_PENDING, None)
-
-
-@event.listens_for(Session, "after_transaction_end")
-def _remove_uncommitted_files(session: Session, transaction: SessionTransaction) -> None:
-    # Only the session's outermost transaction decides; after a commit the list is already gone.
-    if transaction.parent is not None:
-        return
-    for path in session.info.pop(_PENDING, []):
-        try:
-            os.chmod(path, 0o600)
-            os.unlink(path)
-        except FileNotFoundError:
-            pass

@@ -1,14 +1,19 @@
-"""Downloading evidence: only through the claim's trajectory scope, only as an attachment."""
+"""Downloading evidence: only through the claim's trajectory scope, only as an attachment, streamed from storage."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, send_file
+import unicodedata
+from collections.abc import Iterator
+from itertools import chain
+from urllib.parse import quote
+
+from flask import Blueprint, Response, abort, current_app
 from flask_login import current_user
 
 from ..access import get_claim, requires_role
 from ..audit import record
 from ..db import get_session
 from ..models import EvidenceFile
-from .storage import blob_path
+from ..storage import Storage, get_storage
 
 bp = Blueprint("evidence", __name__)
 
@@ -21,16 +26,40 @@ def download(evidence_id: int):
     if evidence is None:
         abort(404)
     get_claim(session, current_user, evidence.claim_id)  # another tenant's claim is a 404
-    path = blob_path(current_app.config["EVIDENCE_DIR"], evidence.sha256)
-    if not path.is_file():
-        current_app.logger.error("evidence file %s is missing on disk", evidence.id)
+    storage = get_storage()
+    size = storage.size(session, evidence.sha256)
+    if size is None:
+        current_app.logger.error("evidence file %s is missing from storage", evidence.id)
         abort(404)
+    # The first piece (all of a file up to 1 MB) is read in the request; the rest streams after it, piece by piece.
+    pieces = storage.chunks(session, evidence.sha256)
+    first = next(pieces, b"")
+    pieces.close()
     # Evidence holds personal data (payslips, contracts): every view is recorded.
     record(session, current_user, "evidence.downloaded", "evidence_file", evidence.id)
     session.commit()
-    response = send_file(path, mimetype=evidence.content_type, as_attachment=True,
-                         download_name=evidence.filename, conditional=False, max_age=0)
+    body = [first] if len(first) == size else chain(
+        [first], _stream(current_app.extensions["database"].session_factory, storage, evidence.sha256, len(first)))
+    response = Response(body, mimetype=evidence.content_type, direct_passthrough=True)
+    response.headers["Content-Length"] = str(size)
+    response.headers.set("Content-Disposition", "attachment", **_filename_options(evidence.filename))
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "private, no-store"
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
+
+
+def _stream(open_session, storage: Storage, key: str, start: int) -> Iterator[bytes]:
+    """Yield the file from `start` on, after the request has ended, through a session of its own (closed at the end)."""
+    with open_session() as reader:
+        yield from storage.chunks(reader, key, start)
+
+
+def _filename_options(name: str) -> dict[str, str]:
+    """The download name as send_file gives it: plain ASCII, plus an RFC 5987 `filename*` for other letters."""
+    try:
+        name.encode("ascii")
+    except UnicodeEncodeError:
+        simple = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+        return {"filename": simple, "filename*": f"UTF-8''{quote(name, safe='!#$&+^`|~')}"}
+    return {"filename": name}

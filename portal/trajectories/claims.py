@@ -10,7 +10,6 @@ import uuid
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from pathlib import Path
 
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import select
@@ -24,6 +23,7 @@ from ..formatting import label, nl_date
 from ..identifiers import InvalidIdentifier, clean_kvk
 from ..models import MilestoneClaim, Placement, Trajectory, User
 from ..models.enums import BENEFIT_ENDINGS, CONTRACT_TYPES, EVIDENCE_KINDS
+from ..storage import Storage
 from .service import require_bureau
 from .states import TrajectoryError
 
@@ -72,7 +72,7 @@ def sustained_from(trajectory: Trajectory, placement: Placement) -> date:
 
 
 def submit_claim(session: Session, actor: User, trajectory: Trajectory, *, type: str, happened: date,
-                 uploads: list[Upload], evidence_kind: str, evidence_dir: str | Path, note: str | None = None,
+                 uploads: list[Upload], evidence_kind: str, storage: Storage, note: str | None = None,
                  placement: Placement | None = None, today: date | None = None) -> MilestoneClaim:
     """Claim a milestone (not a placement: see register_placement) with at least one evidence file."""
     today = today or clock.today()
@@ -106,13 +106,13 @@ def submit_claim(session: Session, actor: User, trajectory: Trajectory, *, type:
     claim = _create_claim(session, actor, trajectory, type, happened, note, placement, today)
     if step is not None:
         ladder.link_step(session, claim.id, step)
-    stored = [attach_evidence(session, actor, claim, f, kind=evidence_kind, evidence_dir=evidence_dir) for f in files]
+    stored = [attach_evidence(session, actor, claim, f, kind=evidence_kind, storage=storage) for f in files]
     record(session, actor, "claim.submitted", "milestone_claim", claim.id, after=_claim_facts(claim, stored))
     return claim
 
 
 def register_placement(session: Session, actor: User, trajectory: Trajectory, facts: PlacementFacts, *,
-                       uploads: list[Upload], evidence_kind: str, evidence_dir: str | Path,
+                       uploads: list[Upload], evidence_kind: str, storage: Storage,
                        note: str | None = None, today: date | None = None) -> MilestoneClaim:
     """Record a placement and claim it (dated on the first working day), with evidence."""
     today = today or clock.today()
@@ -126,7 +126,7 @@ def register_placement(session: Session, actor: User, trajectory: Trajectory, fa
     session.add(placement)
     session.flush()
     claim = _create_claim(session, actor, trajectory, "placement", facts.start_date, note, placement, today)
-    stored = [attach_evidence(session, actor, claim, f, kind=evidence_kind, evidence_dir=evidence_dir) for f in files]
+    stored = [attach_evidence(session, actor, claim, f, kind=evidence_kind, storage=storage) for f in files]
     after = _claim_facts(claim, stored)
     after["placement"] = {"id": placement.id, "employer_name": placement.employer_name,
                           "employer_kvk": placement.employer_kvk, "start_date": placement.start_date,

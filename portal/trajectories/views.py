@@ -15,6 +15,7 @@ from ..access import STAFF_ROLES, get_client, get_trajectory, requires_role, sco
 from ..audit import record
 from ..db import get_session
 from ..evidence.storage import EvidenceRefused, read_upload
+from ..storage import get_storage
 from ..formatting import label
 from ..models import Client, ClientProfile, Contract, MilestoneClaim, Municipality, Trajectory
 from . import service
@@ -278,7 +279,7 @@ def claim(trajectory_id: int):
                                            happened=form.happened.data, uploads=_uploads(form),
                                            evidence_kind=form.evidence_kind.data, note=form.note.data,
                                            placement=placement,
-                                           evidence_dir=current_app.config["EVIDENCE_DIR"]),
+                                           storage=get_storage()),
                       "De mijlpaal is gedeclareerd; de contractmanager beoordeelt hem.")
 
 
@@ -298,7 +299,7 @@ def placement(trajectory_id: int):
                                benefit_ends=form.benefit_ends.data)
         register_placement(session, current_user, trajectory, facts, uploads=_uploads(form),
                            evidence_kind=form.evidence_kind.data, note=form.note.data,
-                           evidence_dir=current_app.config["EVIDENCE_DIR"])
+                           storage=get_storage())
 
     return _form_page("trajectories/placement.html", trajectory, form, act,
                       "De plaatsing is geregistreerd en gedeclareerd.")

@@ -1,7 +1,6 @@
 """Grid rows of the evidence download; the SETUP hook puts a stored file on claim_a."""
-from flask import current_app
-
 from portal.evidence.storage import Upload, attach_evidence, check_upload
+from portal.storage import get_storage
 
 from ...factories import PDF_BYTES
 from .rows import STAFF, Row
@@ -11,7 +10,7 @@ from .world import SETUP
 def _evidence_on_claim_a(world, db) -> None:
     checked = check_upload(Upload("loonstrook.pdf", PDF_BYTES))
     world.extra["evidence_a"] = attach_evidence(db, None, world.claim_a, checked, kind="payslip",
-                                                evidence_dir=current_app.config["EVIDENCE_DIR"])
+                                                storage=get_storage())
 
 
 SETUP.append(_evidence_on_claim_a)

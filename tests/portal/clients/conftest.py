@@ -1,1 +1,1 @@
-from ..trajectories.conftest import evidence_dir, today, tw  # noqa: F401  (the same small world)
+from ..trajectories.conftest import storage, today, tw  # noqa: F401  (the same small world)

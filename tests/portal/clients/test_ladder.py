@@ -74,25 +74,25 @@ def started(db, tw, contract, rung="2"):
     return trajectory
 
 
-def claim_step(db, tw, trajectory, evidence_dir, happened=date(2026, 9, 1)):
+def claim_step(db, tw, trajectory, storage, happened=date(2026, 9, 1)):
     return submit_claim(db, tw.bureau, trajectory, type="participation_step", happened=happened, uploads=[pdf()],
-                        evidence_kind="other", evidence_dir=evidence_dir, today=TODAY)
+                        evidence_kind="other", storage=storage, today=TODAY)
 
 
-def test_a_step_needs_a_confirmed_higher_measurement_and_rests_on_both(db, tw, contract, evidence_dir):
+def test_a_step_needs_a_confirmed_higher_measurement_and_rests_on_both(db, tw, contract, storage):
     trajectory = started(db, tw, contract)
     with pytest.raises(ClaimRefused, match=r"hoger dan de meting bij intake \(trede 2\)") as refused:
-        claim_step(db, tw, trajectory, evidence_dir)
+        claim_step(db, tw, trajectory, storage)
     assert refused.value.field == "type" and count(db, MilestoneClaim) == 0
     proposal = ladder.record_measurement(db, tw.bureau, trajectory, rung=4, measured_on=date(2026, 8, 15),
                                          today=TODAY)
     assert proposal.status == "proposed"
     with pytest.raises(ClaimRefused):  # proposed is not confirmed
-        claim_step(db, tw, trajectory, evidence_dir)
+        claim_step(db, tw, trajectory, storage)
     ladder.decide(db, tw.klantmanager, trajectory, proposal, "confirm")
     with pytest.raises(ClaimRefused):  # the measurement is after the milestone's date
-        claim_step(db, tw, trajectory, evidence_dir, happened=date(2026, 8, 1))
-    claim = claim_step(db, tw, trajectory, evidence_dir)
+        claim_step(db, tw, trajectory, storage, happened=date(2026, 8, 1))
+    claim = claim_step(db, tw, trajectory, storage)
     step = db.get(ParticipationStep, claim.id)
     assert (step.intake.rung, step.reached.rung) == (2, 4)
     panel = review_panel(db, claim)
@@ -100,14 +100,14 @@ def test_a_step_needs_a_confirmed_higher_measurement_and_rests_on_both(db, tw, c
     # A climb over several rungs is one result: a second claim is refused as long as this one stands.
     ladder.record_measurement(db, tw.klantmanager, trajectory, rung=6, measured_on=date(2026, 9, 10), today=TODAY)
     with pytest.raises(ClaimRefused, match="al gedeclareerd"):
-        claim_step(db, tw, trajectory, evidence_dir, happened=date(2026, 9, 15))
+        claim_step(db, tw, trajectory, storage, happened=date(2026, 9, 15))
 
 
-def test_a_lower_or_equal_confirmed_measurement_is_no_step(db, tw, contract, evidence_dir):
+def test_a_lower_or_equal_confirmed_measurement_is_no_step(db, tw, contract, storage):
     trajectory = started(db, tw, contract, rung="3")
     ladder.record_measurement(db, tw.klantmanager, trajectory, rung=3, measured_on=date(2026, 6, 1), today=TODAY)
     with pytest.raises(ClaimRefused, match="trede 3"):
-        claim_step(db, tw, trajectory, evidence_dir)
+        claim_step(db, tw, trajectory, storage)
 
 
 def test_measurement_on_an_ended_trajectory_and_bad_values_are_refused(db, tw, contract):

@@ -33,49 +33,49 @@ def trajectory(db, tw):
     return f.create_trajectory(db, tw.contract, tw.municipality, status="active", start=date(2026, 2, 1))
 
 
-def place(db, tw, trajectory, evidence_dir, benefit_ends="fully"):
+def place(db, tw, trajectory, storage, benefit_ends="fully"):
     facts = PlacementFacts("Bakkerij", None, date(2026, 3, 1), "vast", Decimal("32"), Decimal("2400.00"), benefit_ends)
     return register_placement(db, tw.bureau, trajectory, facts, uploads=[pdf("c.pdf")],
-                              evidence_kind="employment_contract", evidence_dir=evidence_dir, today=TODAY).placement
+                              evidence_kind="employment_contract", storage=storage, today=TODAY).placement
 
 
-def claim_sustained(db, tw, trajectory, placement, evidence_dir, happened=date(2026, 9, 15)):
+def claim_sustained(db, tw, trajectory, placement, storage, happened=date(2026, 9, 15)):
     return submit_claim(db, tw.bureau, trajectory, type="sustained_placement", happened=happened, uploads=[pdf()],
-                        evidence_kind="payslip", evidence_dir=evidence_dir, placement=placement, today=TODAY)
+                        evidence_kind="payslip", storage=storage, placement=placement, today=TODAY)
 
 
 def test_sustained_placement_only_when_the_conditions_hold_and_the_reviewer_sees_the_check(db, tw, trajectory,
-                                                                                           evidence_dir):
-    placement = place(db, tw, trajectory, evidence_dir)
-    claim = claim_sustained(db, tw, trajectory, placement, evidence_dir)
+                                                                                           storage):
+    placement = place(db, tw, trajectory, storage)
+    claim = claim_sustained(db, tw, trajectory, placement, storage)
     check = review_panel(db, claim).durable
     assert check.holds and check.durable_from == date(2026, 9, 1) and len(check.conditions) == 2
 
 
-def test_a_partial_benefit_end_breaks_durability_when_the_contract_asks_a_full_end(db, tw, trajectory, evidence_dir):
-    placement = place(db, tw, trajectory, evidence_dir, benefit_ends="partly")
+def test_a_partial_benefit_end_breaks_durability_when_the_contract_asks_a_full_end(db, tw, trajectory, storage):
+    placement = place(db, tw, trajectory, storage, benefit_ends="partly")
     admin = f.create_user(db, "admin")
     outflow.set_terms(db, admin, tw.contract, months=6, benefit_must_end=True)
     with pytest.raises(ClaimRefused, match="uitkering moet volledig stoppen") as refused:
-        claim_sustained(db, tw, trajectory, placement, evidence_dir)
+        claim_sustained(db, tw, trajectory, placement, storage)
     assert refused.value.field == "placement_id"
     outflow.set_terms(db, admin, tw.contract, months=6, benefit_must_end=False)
-    assert claim_sustained(db, tw, trajectory, placement, evidence_dir).type == "sustained_placement"
+    assert claim_sustained(db, tw, trajectory, placement, storage).type == "sustained_placement"
 
 
 @pytest.mark.parametrize("kind, hours", [("ended_early", None), ("fewer_hours", "16"), ("benefit_resumed", None)])
-def test_a_change_within_the_period_breaks_durability(db, tw, trajectory, evidence_dir, kind, hours):
-    placement = place(db, tw, trajectory, evidence_dir)
+def test_a_change_within_the_period_breaks_durability(db, tw, trajectory, storage, kind, hours):
+    placement = place(db, tw, trajectory, storage)
     outflow.record_change(db, tw.klantmanager, trajectory, placement, kind=kind, changed_on=date(2026, 6, 1),
                           hours_per_week=hours, today=TODAY)
     before = count(db, MilestoneClaim)
     with pytest.raises(ClaimRefused, match="Wijziging op 01-06-2026"):
-        claim_sustained(db, tw, trajectory, placement, evidence_dir)
+        claim_sustained(db, tw, trajectory, placement, storage)
     assert count(db, MilestoneClaim) == before
 
 
-def test_bad_placement_changes_are_refused(db, tw, trajectory, evidence_dir):
-    placement = place(db, tw, trajectory, evidence_dir)
+def test_bad_placement_changes_are_refused(db, tw, trajectory, storage):
+    placement = place(db, tw, trajectory, storage)
     for kwargs, field in [({"kind": "promoted", "changed_on": date(2026, 6, 1)}, "kind"),
                           ({"kind": "ended_early", "changed_on": date(2026, 12, 1)}, "changed_on"),
                           ({"kind": "ended_early", "changed_on": date(2026, 2, 1)}, "changed_on"),

@@ -1,2 +1,2 @@
 """The evidence tests use the trajectory world (bureaus, municipalities, users)."""
-from ..trajectories.conftest import evidence_dir, today, tw  # noqa: F401
+from ..trajectories.conftest import storage, today, tw  # noqa: F401

@@ -6,11 +6,12 @@ from dataclasses import dataclass
 from datetime import date
 
 import pytest
+from sqlalchemy import select
 from flask import g
 
 from portal import clock
 from portal.evidence.storage import Upload
-from portal.models import Consortium, Contract, Municipality, Provider, User
+from portal.models import Consortium, Contract, Municipality, Provider, StoredBlob, User
 
 from ... import factories as f
 from tests.factories import log_in
@@ -58,8 +59,14 @@ def tw(db) -> TrajectoryWorld:
 
 
 @pytest.fixture
-def evidence_dir(app):
-    return app.config["EVIDENCE_DIR"]
+def storage(app):
+    """The app's file storage (the database backend, as configured by default)."""
+    return app.extensions["storage"]
+
+
+def stored_keys(db) -> list[str]:
+    """The keys of every file in the database storage."""
+    return sorted(db.scalars(select(StoredBlob.key)))
 
 
 def login(client, user) -> None:

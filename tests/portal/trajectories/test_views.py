@@ -2,13 +2,12 @@
 from __future__ import annotations
 
 import io
-import os
 from datetime import date
 
 import pytest
 from sqlalchemy import func, select
 
-from portal.models import AuditEvent, Client, MilestoneClaim, Placement, Trajectory
+from portal.models import AuditEvent, Client, MilestoneClaim, Placement, StoredBlob, Trajectory
 
 from ... import factories as f
 from .conftest import login
@@ -173,7 +172,7 @@ def test_write_and_submit_the_plan(db, tw, bureau):
     assert fresh(db, trajectory).plan_status == "submitted"
 
 
-def test_claim_with_an_upload_and_a_refused_upload_leaves_nothing(db, tw, bureau, today, evidence_dir):
+def test_claim_with_an_upload_and_a_refused_upload_leaves_nothing(db, tw, bureau, today):
     trajectory = f.create_trajectory(db, tw.contract, tw.municipality, status="active", start=date(2026, 2, 1))
     db.commit()
     html_as_pdf = {"type": "intake", "happened": "03-02-2026", "evidence_kind": "attendance_list",
@@ -181,7 +180,7 @@ def test_claim_with_an_upload_and_a_refused_upload_leaves_nothing(db, tw, bureau
     refused = bureau.post(f"/trajecten/{trajectory.id}/declareren", data=html_as_pdf,
                           content_type="multipart/form-data")
     assert refused.status_code == 422 and "is geen PDF, PNG of JPEG" in refused.get_data(as_text=True)
-    assert count(db, MilestoneClaim) == 0 and not os.path.exists(evidence_dir)
+    assert count(db, MilestoneClaim) == 0 and count(db, StoredBlob) == 0
     good = dict(html_as_pdf, files=[(io.BytesIO(f.PNG_BYTES), "scan.pdf", "application/pdf"),
                                     (io.BytesIO(f.PDF_BYTES), "lijst.pdf", "application/pdf")])
     response = bureau.post(f"/trajecten/{trajectory.id}/declareren", data=good, content_type="multipart/form-data")
@@ -265,7 +264,7 @@ def test_the_list_page_filters_and_paginates(db, tw, bureau, app):
     assert bad.status_code == 400 and "Ongeldige keuze" in bad.get_data(as_text=True)
 
 
-def test_an_upload_over_10_mb_is_refused_in_dutch_and_leaves_nothing(db, tw, bureau, today, evidence_dir):
+def test_an_upload_over_10_mb_is_refused_in_dutch_and_leaves_nothing(db, tw, bureau, today):
     from portal.evidence.storage import MAX_EVIDENCE_BYTES
     trajectory = f.create_trajectory(db, tw.contract, tw.municipality, status="active", start=date(2026, 2, 1))
     db.commit()
@@ -275,4 +274,4 @@ def test_an_upload_over_10_mb_is_refused_in_dutch_and_leaves_nothing(db, tw, bur
         "files": [(io.BytesIO(f.PDF_BYTES), "klein.pdf", "application/pdf"),
                   (io.BytesIO(too_big), "groot.pdf", "application/pdf")]})
     assert response.status_code == 422 and "‘groot.pdf’ is groter dan 10 MB" in response.get_data(as_text=True)
-    assert count(db, MilestoneClaim) == 0 and not os.path.exists(evidence_dir)
+    assert count(db, MilestoneClaim) == 0 and count(db, StoredBlob) == 0
