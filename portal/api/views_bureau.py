@@ -4,7 +4,6 @@ from __future__ import annotations
 from dataclasses import asdict
 from decimal import Decimal
 
-from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -13,6 +12,7 @@ from ..access import get_objection, get_trajectory, scope_bureau_contracts, scop
     scope_trajectories
 from ..db import get_session
 from ..evidence.storage import EvidenceRefused
+from ..storage import get_storage
 from ..finance.views import _download
 from ..models import Invoice, Objection, SettlementRun, Trajectory
 from ..objections.service import file_objection, objectable
@@ -89,7 +89,7 @@ def create_claim(user, trajectory_id, body, uploads):
     placement = next((p for p in trajectory.placements if p.id == body["placement_id"]), None)
     claim = _act(lambda: submit_claim(session, user, trajectory, type=body["type"], happened=body["happened"],
                                       uploads=uploads, evidence_kind=body["evidence_kind"], note=body["note"],
-                                      placement=placement, evidence_dir=current_app.config["EVIDENCE_DIR"]))
+                                      placement=placement, storage=get_storage()))
     session.refresh(claim)
     return claim
 
@@ -107,7 +107,7 @@ def create_placement(user, trajectory_id, body, uploads):
                            benefit_ends=body["benefit_ends"])
     claim = _act(lambda: register_placement(session, user, trajectory, facts, uploads=uploads,
                                             evidence_kind=body["evidence_kind"], note=body["note"],
-                                            evidence_dir=current_app.config["EVIDENCE_DIR"]))
+                                            storage=get_storage()))
     session.refresh(claim)
     return claim
 

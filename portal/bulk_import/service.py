@@ -3,7 +3,7 @@
 `check` reads every row, then tries every row through the very services the forms use
 (`submit_claim`, `register_placement`) inside a savepoint that is always rolled back, so a
 row is judged by the same rules as a form (dates, duplicates, the contract's milestones,
-evidence by content); its evidence goes to a scratch directory. `store` does the same and,
+evidence by content); its evidence goes to a scratch folder. `store` does the same and,
 only when no row has an error, does it again for real and keeps it. Both return a Report
 with one entry per row and field; the caller commits. Evidence cannot be in a CSV: every row
 names its files (column `bewijsstukken`), which are uploaded with it.
@@ -13,12 +13,13 @@ from __future__ import annotations
 import tempfile
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..audit import record
+from ..storage import Storage, get_storage
+from ..storage.filesystem import FileStorage
 from ..evidence.storage import EvidenceRefused, Upload
 from ..formatting import label
 from ..models import Placement, Provider, Trajectory, User
@@ -82,23 +83,23 @@ def check(session: Session, bureau: Provider, data: bytes, actor: User, files: d
           progress=None) -> Report:
     """Judge every row as the forms would; nothing is stored."""
     with tempfile.TemporaryDirectory(prefix="import-check-") as scratch:
-        return _run(session, bureau, data, actor, files or {}, scratch, keep=False, progress=progress)
+        return _run(session, bureau, data, actor, files or {}, FileStorage(scratch), keep=False, progress=progress)
 
 
 def store(session: Session, bureau: Provider, data: bytes, actor: User, files: dict[str, bytes] | None = None, *,
-          evidence_dir: str | Path, progress=None) -> Report:
+          storage: Storage, progress=None) -> Report:
     """Check every row; only if none has an error, store them all (the caller commits)."""
     report = check(session, bureau, data, actor, files, progress=progress)
     if not report.ok:
         return report
-    report = _run(session, bureau, data, actor, files or {}, evidence_dir, keep=True, progress=progress)
+    report = _run(session, bureau, data, actor, files or {}, storage, keep=True, progress=progress)
     if report.ok:
         record(session, actor, "bulk_import.stored", "provider", bureau.id,
                after={"rows": report.rows, "claims": [s.claim for s in report.stored]})
     return report
 
 
-def _run(session, bureau, data, actor, files, evidence_dir, *, keep: bool, progress) -> Report:
+def _run(session, bureau, data, actor, files, storage: Storage, *, keep: bool, progress) -> Report:
     report = Report()
     if actor.provider_id != bureau.id:
         report.errors.append(RowError(None, None, "U kunt alleen voor uw eigen bureau importeren."))
@@ -114,7 +115,7 @@ def _run(session, bureau, data, actor, files, evidence_dir, *, keep: bool, progr
     outer = session.begin_nested()
     try:
         for row in rows:
-            _apply(session, actor, row, evidence_dir, report)
+            _apply(session, actor, row, storage, report)
             _step(progress)
     finally:
         if keep and report.ok:
@@ -191,16 +192,16 @@ def _parse_row(csv_row, trajectories, files, error: Callable[[str, str], None]) 
                 v.get("toelichting") or None, facts, placement_start)
 
 
-def _apply(session: Session, actor: User, row: _Row, evidence_dir, report: Report) -> None:
+def _apply(session: Session, actor: User, row: _Row, storage: Storage, report: Report) -> None:
     """Run one row through the form's service in its own savepoint; a refusal becomes the row's error."""
     savepoint = session.begin_nested()
     try:
         if row.type == "placement":
             claim = register_placement(session, actor, row.trajectory, row.facts, uploads=row.uploads,
-                                       evidence_kind=row.evidence_kind, evidence_dir=evidence_dir, note=row.note)
+                                       evidence_kind=row.evidence_kind, storage=storage, note=row.note)
         else:
             claim = submit_claim(session, actor, row.trajectory, type=row.type, happened=row.happened,
-                                 uploads=row.uploads, evidence_kind=row.evidence_kind, evidence_dir=evidence_dir,
+                                 uploads=row.uploads, evidence_kind=row.evidence_kind, storage=storage,
                                  note=row.note, placement=_placement(session, row))
     except TrajectoryError as refused:
         savepoint.rollback()
@@ -247,7 +248,7 @@ def run_job(session: Session, job, actor: User, progress, config):
     if job.params.get("dry_run"):
         report = check(session, bureau, data, actor, files, progress=progress)
     else:
-        report = store(session, bureau, data, actor, files, evidence_dir=config["EVIDENCE_DIR"], progress=progress)
+        report = store(session, bureau, data, actor, files, storage=get_storage(), progress=progress)
     if not report.ok:
         count = len(report.errors)
         raise JobRefused(f"Er is niets opgeslagen: {count} {'fout' if count == 1 else 'fouten'} in het bestand. "

@@ -40,7 +40,7 @@ def test_the_template_has_a_bom_the_header_and_an_example_row():
 
 def test_a_valid_file_is_stored_through_the_forms_services(db, iw, app):
     report = service.store(db, iw.provider, csv_bytes(*rows(iw)), iw.bureau, EVIDENCE,
-                           evidence_dir=app.config["EVIDENCE_DIR"])
+                           storage=app.extensions["storage"])
     assert report.ok and report.saved and report.rows == 2
     claims = db.scalars(select(MilestoneClaim).order_by(MilestoneClaim.id)).all()
     assert [(c.type, c.date, c.review, c.note) for c in claims] == [
@@ -62,7 +62,7 @@ def test_one_error_anywhere_stores_nothing_and_every_error_is_named_by_line_and_
         f"{iw.second.ref};placement;01-06-2026;X;;vast;veel;2400;volledig;;loonstrook;contract.pdf;",
     ]
     report = service.store(db, iw.provider, csv_bytes(*lines), iw.bureau, EVIDENCE,
-                           evidence_dir=app.config["EVIDENCE_DIR"])
+                           storage=app.extensions["storage"])
     assert not report.ok and not report.saved and report.stored == []
     found = {(e.line, e.column) for e in report.errors}
     assert found == {(4, "traject"), (5, "datum"), (6, "bewijsstukken"), (7, "soort"), (8, "uren_per_week")}
