@@ -91,7 +91,6 @@ def test_pdf_shows_number_totals_parties_and_annex(invoice, tmp_path):
     assert "Specificatie" in text
     for annex_line in doc.annex:
         assert annex_line.reason_text in text and annex_line.reason in text
-    assert "Prestatienorm niet gehaald NORM_NOT_MET" in text
     assert "pagina 1 van 2" in text and "pagina 2 van 2" in text
 
 
