@@ -90,11 +90,3 @@ def evidence_counts(session: Session, claim_ids: list[int]) -> dict[int, int]:
         return {}
     return dict(session.execute(select(EvidenceFile.claim_id, func.count()).where(
         EvidenceFile.claim_id.in_(claim_ids)).group_by(EvidenceFile.claim_id)).all())
-
-
-def filter_choices(session: Session) -> tuple[list, list]:
-    """Return the contracts (id, code, bureau) and bureaus (id, name) the queue can be filtered on."""
-    contracts = session.execute(select(Contract.id, Contract.code, Provider.name).join(Contract.provider)
-                                .order_by(Contract.code)).all()
-    providers = session.execute(select(Provider.id, Provider.name).order_by(Provider.name)).all()
-    return contracts, providers

@@ -9,12 +9,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from .. import clock
-from ..access import get_claim, requires_role
+from ..access import contract_choices, get_claim, requires_role
 from ..clients.panels import review_panel
 from ..db import get_session
 from ..models import MilestoneClaim, Review, User
 from .forms import ApproveForm, RejectForm, RevokeForm
-from .queue import OVERDUE_AFTER_WORKING_DAYS, filter_choices, pending_claims
+from .queue import OVERDUE_AFTER_WORKING_DAYS, pending_claims
 from .service import REJECTION_REASONS, ReviewError, approve_claim, reject_claim, revoke_approval
 from .states import allowed_actions
 
@@ -29,7 +29,7 @@ def queue():
     page = pending_claims(session, current_user, today=clock.today(), contract_id=filters["contract"],
                           provider_id=filters["bureau"], page=request.args.get("page", 1, type=int),
                           per_page=current_app.config["PAGE_SIZE"])
-    contracts, providers = filter_choices(session)
+    contracts, providers = contract_choices(session, current_user)
     args = {k: v for k, v in filters.items() if v is not None}
     here = url_for("review.queue", **args, **({"page": page.number} if page.number > 1 else {}))
     return render_template("review/queue.html", page=page, filters=filters, contracts=contracts, providers=providers,

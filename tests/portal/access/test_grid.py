@@ -43,7 +43,7 @@ def test_grid(app, db, row: Row):
             log_in(client, world.users[role])
         response = client.open(url, method=row.method, data=row.data(world))
         status = response.status_code
-        expected = row.expected(role)
+        expected = row.expected(role, url)
         got = outcome(row, status, response.headers.get("Location", ""), role)
         assert got == expected, f"{role} {row.method} {url}: {status}, expected {expected}"
 
