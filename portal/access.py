@@ -195,10 +195,15 @@ def scope_bureau_contracts(user: User) -> Select:
 def scope_users(user: User, query: Select | None = None) -> Select:
     """Return the users an admin manages: its consortium's staff and the staff of bureaus contracted by it."""
     query = query if query is not None else select(User)
-    if not user.has_role("admin") or consortium_of(user) is None:
+    if not user.has_role("admin"):
         return query.where(False)
+    return query.where(User.id.in_(_consortium_users(user)))
+
+
+def _consortium_users(user: User) -> Select:
+    """Return the ids of the consortium's staff and of the staff of the bureaus it contracts."""
     contracted = select(Contract.provider_id).where(Contract.id.in_(consortium_contracts(user)))
-    return query.where(or_(same_consortium(User.consortium_id, user), User.provider_id.in_(contracted)))
+    return select(User.id).where(or_(same_consortium(User.consortium_id, user), User.provider_id.in_(contracted)))
 
 
 def get_user(session: Session, admin: User, user_id: int) -> User:
@@ -232,7 +237,8 @@ def get_scoped(session: Session, query: Select, model, object_id: int):
 
 
 # The audit trail: an event belongs to a consortium when its actor does (staff, klantmanagers) or when it
-# is about one of its contracts, trajectories, claims, runs or objections (a bureau's or the system's work).
+# is about one of its contracts, trajectories, claims, runs, objections or users (a bureau's or the system's
+# work). The operator's own events (no actor, about anything else: a bureau, a consortium) are for every auditor.
 def _ids(query: Select):
     return select(cast(query.subquery().c[0], String(40)))
 
@@ -247,21 +253,25 @@ def _audit_objects(user: User) -> dict[str, Select]:
         "milestone_claim": select(MilestoneClaim.id).where(MilestoneClaim.trajectory_id.in_(trajectories)),
         "settlement_run": select(SettlementRun.id).where(SettlementRun.contract_id.in_(contracts)),
         "objection": scope_objections(user, select(Objection.id)),
+        "user": _consortium_users(user),
     }.items()}
 
 
 def scope_audit_events(user: User, query: Select) -> Select:
     """Restrict an audit event query to the auditor's consortium."""
+    if consortium_of(user) is None:
+        return query.where(False)
+    objects = _audit_objects(user)
     actors = select(User.id).where(same_consortium(User.consortium_id, user))
-    return query.where(or_(AuditEvent.actor_id.in_(actors), *(
-        (AuditEvent.object_type == kind) & AuditEvent.object_id.in_(ids)
-        for kind, ids in _audit_objects(user).items())))
+    operator = AuditEvent.actor_id.is_(None) & AuditEvent.object_type.not_in(list(objects))
+    return query.where(or_(AuditEvent.actor_id.in_(actors), operator, *(
+        (AuditEvent.object_type == kind) & AuditEvent.object_id.in_(ids) for kind, ids in objects.items())))
 
 
 def audit_object_outside(session: Session, user: User, object_type: str, object_id: str) -> bool:
     """Tell whether the object is not a contract, trajectory, claim, run or objection of the user's consortium.
 
-    Other kinds (users, bureaus, profiles, ...) are never outside: their events are scoped one by one.
+    Other kinds (bureaus, profiles, ...) are never outside: their events are scoped one by one.
     """
     ids = _audit_objects(user).get(object_type)
     if ids is None:

@@ -74,10 +74,10 @@ def create_contract(db: Session, consortium: Consortium, provider: Provider, *, 
 
 def create_user(db: Session, *roles: str, provider: Provider | None = None,
                 municipality: Municipality | None = None, consortium: Consortium | None = None) -> User:
-    """Make a user; staff without a named consortium join the newest one (most tests have exactly one)."""
+    """Make a user; staff without a named consortium join the first one (most tests have exactly one)."""
     n = next_id()
     if consortium is None and municipality is None and set(roles) & STAFF:
-        consortium = db.scalar(select(Consortium).order_by(Consortium.id.desc()).limit(1)) or create_consortium(db)
+        consortium = db.scalar(select(Consortium).order_by(Consortium.id).limit(1)) or create_consortium(db)
     return _create_user(db, email=f"user{n}@example.org", name=f"Gebruiker {n}", password=PASSWORD,
                         roles=list(roles), provider_id=provider.id if provider else None,
                         municipality_id=municipality.id if municipality else None,
@@ -164,5 +164,7 @@ def create_legacy_dual_role_user(db: Session, provider: Provider) -> User:
     from portal.models import RoleGrant
     user = create_user(db, "provider", provider=provider)
     user.grants.append(RoleGrant(role="reviewer"))
+    # Migration 0010 gave such accounts the consortium (they held a consortium role).
+    user.consortium_id = db.scalar(select(Consortium.id).order_by(Consortium.id).limit(1))
     db.flush()
     return user

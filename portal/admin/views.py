@@ -43,7 +43,7 @@ def new_user():
     session = get_session()
     form = UserForm()
     form.provider_id.choices = [(0, "—")] + [(p.id, p.name) for p in session.scalars(
-        select(Provider).order_by(Provider.name))]
+        scope_providers(current_user).order_by(Provider.name))]
     form.municipality_id.choices = [(0, "—")] + [(mu.id, mu.name) for mu in session.scalars(
         scope_municipalities(current_user).order_by(Municipality.name))]
     if form.validate_on_submit():
