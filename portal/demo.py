@@ -161,6 +161,7 @@ def build_demo(session: Session) -> dict:
     add_client_facts(session, DEMO_TODAY, logins)
     from .demo_results import add_results_demo; add_results_demo(session, DEMO_TODAY)  # noqa: E702 (meten)
     from .demo_history import build_history_demo; build_history_demo(session, logins)  # noqa: E702
+    from .demo_tenancy import add_second_consortium; add_second_consortium(session, DEMO_TODAY, DEMO_PASSWORD, logins)  # noqa: E501,E702
     return logins
 
 
@@ -200,7 +201,8 @@ def _users(session, providers, municipalities) -> dict:
     logins = {}
     for email, name, roles, provider_id, municipality_id in people:
         user = create_user(session, email=email, name=name, password=DEMO_PASSWORD, roles=roles,
-                           provider_id=provider_id, municipality_id=municipality_id)
+                           provider_id=provider_id, municipality_id=municipality_id,
+                           consortium_id=None if provider_id else municipalities["0361"].consortium_id)
         logins[email] = user
     return logins
 
@@ -350,7 +352,7 @@ def print_logins(session: Session) -> None:
     click.echo(f"\nDemo-logins (wachtwoord voor allemaal: {DEMO_PASSWORD}):")
     for user in session.scalars(select(User).order_by(User.id)):
         roles = ", ".join(sorted(user.roles))
-        click.echo(f"  {user.email:34s} {roles}")
+        click.echo(f"  {user.email:34s} {roles}" + (f" ({user.consortium.name})" if user.consortium else ""))
 
 
 @click.command("demo")

@@ -11,4 +11,5 @@ AUDITOR_EMAIL = "accountant@nk.example"
 def add_auditor(session: Session, logins: dict, password: str) -> None:
     """Add the accountant who audits the consortium (role auditor: reads everything, changes nothing)."""
     logins[AUDITOR_EMAIL] = create_user(session, email=AUDITOR_EMAIL, name="Astrid Accountant", password=password,
-                                        roles=["auditor"], provider_id=None, municipality_id=None)
+                                        roles=["auditor"], provider_id=None, municipality_id=None,
+                                        consortium_id=logins["beheer@nk.example"].consortium_id)

@@ -5,6 +5,7 @@ import itertools
 from datetime import date
 from decimal import Decimal
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.auth.service import create_user as _create_user
@@ -13,6 +14,7 @@ from portal.models import (Consortium, Contract, FundingShare, MilestoneClaim, M
 from portal.trajectories.clients import register_client
 
 PASSWORD = "correct horse battery"
+STAFF = {"reviewer", "finance", "admin", "auditor"}
 _seq = itertools.count(1)
 
 VALID_BSNS = ["111222333", "123456782", "068831067", "924708220", "654444638", "786122134", "183703862",
@@ -71,11 +73,15 @@ def create_contract(db: Session, consortium: Consortium, provider: Provider, *, 
 
 
 def create_user(db: Session, *roles: str, provider: Provider | None = None,
-                municipality: Municipality | None = None) -> User:
+                municipality: Municipality | None = None, consortium: Consortium | None = None) -> User:
+    """Make a user; staff without a named consortium join the first one (most tests have exactly one)."""
     n = next_id()
+    if consortium is None and municipality is None and set(roles) & STAFF:
+        consortium = db.scalar(select(Consortium).order_by(Consortium.id).limit(1)) or create_consortium(db)
     return _create_user(db, email=f"user{n}@example.org", name=f"Gebruiker {n}", password=PASSWORD,
                         roles=list(roles), provider_id=provider.id if provider else None,
-                        municipality_id=municipality.id if municipality else None)
+                        municipality_id=municipality.id if municipality else None,
+                        consortium_id=consortium.id if consortium else None)
 
 
 def create_trajectory(db: Session, contract: Contract, municipality: Municipality, *, status: str = "active",
@@ -158,5 +164,7 @@ def create_legacy_dual_role_user(db: Session, provider: Provider) -> User:
     from portal.models import RoleGrant
     user = create_user(db, "provider", provider=provider)
     user.grants.append(RoleGrant(role="reviewer"))
+    # Migration 0010 gave such accounts the consortium (they held a consortium role).
+    user.consortium_id = db.scalar(select(Consortium.id).order_by(Consortium.id).limit(1))
     db.flush()
     return user

@@ -1,12 +1,13 @@
 """Beheer: users, bureaus, municipalities and contracts (role admin)."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from ..access import requires_role
+from ..access import (consortium_of, get_contract, get_scoped, get_user, requires_role, same_consortium,
+                      scope_contracts, scope_municipalities, scope_providers, scope_users)
 from ..auth.policy import WeakPassword
 from ..auth.resets import force_reset
 from ..auth.views import mail_reset_link
@@ -29,10 +30,10 @@ def index():
     session = get_session()
     return render_template(
         "admin/index.html",
-        users=session.scalars(select(User).order_by(User.email)).all(),
-        providers=session.scalars(select(Provider).order_by(Provider.name)).all(),
-        municipalities=session.scalars(select(Municipality).order_by(Municipality.cbs_code)).all(),
-        contracts=session.scalars(select(Contract).options(selectinload(Contract.provider))
+        users=session.scalars(scope_users(current_user).order_by(User.email)).all(),
+        providers=session.scalars(scope_providers(current_user).order_by(Provider.name)).all(),
+        municipalities=session.scalars(scope_municipalities(current_user).order_by(Municipality.cbs_code)).all(),
+        contracts=session.scalars(scope_contracts(current_user).options(selectinload(Contract.provider))
                                   .order_by(Contract.code)).all())
 
 
@@ -42,9 +43,9 @@ def new_user():
     session = get_session()
     form = UserForm()
     form.provider_id.choices = [(0, "—")] + [(p.id, p.name) for p in session.scalars(
-        select(Provider).order_by(Provider.name))]
+        scope_providers(current_user).order_by(Provider.name))]
     form.municipality_id.choices = [(0, "—")] + [(mu.id, mu.name) for mu in session.scalars(
-        select(Municipality).order_by(Municipality.name))]
+        scope_municipalities(current_user).order_by(Municipality.name))]
     if form.validate_on_submit():
         email = form.email.data.strip().lower()
         if session.scalar(select(User.id).where(User.email == email)) is not None:
@@ -57,7 +58,9 @@ def new_user():
             try:
                 create_user(session, email=email, name=form.name.data.strip(), password=form.password.data,
                             roles=form.roles.data, provider_id=form.provider_id.data or None,
-                            municipality_id=form.municipality_id.data or None, actor=current_user)
+                            municipality_id=form.municipality_id.data or None, actor=current_user,
+                            # staff join the admin's own consortium; a bureau's staff join none
+                            consortium_id=None if "provider" in form.roles.data else consortium_of(current_user))
             except WeakPassword as problem:
                 session.rollback()
                 form.password.errors.append(str(problem))
@@ -69,14 +72,14 @@ def new_user():
                 flash(f"Gebruiker {email} is aangemaakt.", "success")
                 return redirect(url_for("admin.index"))
     status = 400 if form.errors else 200
-    return render_template("admin/user_form.html", form=form), status
+    return render_template("admin/user_form.html", form=form, consortium=current_user.consortium), status
 
 
 @bp.route("/gebruikers/<int:user_id>/actief", methods=["POST"])
 @requires_role("admin")
 def toggle_user(user_id: int):
     session = get_session()
-    user = session.get(User, user_id) or abort(404)
+    user = get_user(session, current_user, user_id)
     try:
         set_user_active(session, current_user, user, not user.active)
     except AdminRefused as refused:
@@ -93,7 +96,7 @@ def toggle_user(user_id: int):
 def force_password_reset(user_id: int):
     """Make the user's password unusable, end their sessions and mail them a link to choose a new one."""
     session = get_session()
-    user = session.get(User, user_id) or abort(404)
+    user = get_user(session, current_user, user_id)
     minutes = current_app.config["PASSWORD_RESET_MINUTES"]
     token = force_reset(session, current_user, user, valid_minutes=minutes)
     session.commit()
@@ -108,7 +111,7 @@ def force_password_reset(user_id: int):
 @requires_role("admin")
 def edit_provider(provider_id: int):
     session = get_session()
-    provider = session.get(Provider, provider_id) or abort(404)
+    provider = get_scoped(session, scope_providers(current_user), Provider, provider_id)
     return _edit(session, provider, ProviderForm(obj=provider), update_provider, "bureau")
 
 
@@ -116,7 +119,7 @@ def edit_provider(provider_id: int):
 @requires_role("admin")
 def edit_municipality(municipality_id: int):
     session = get_session()
-    municipality = session.get(Municipality, municipality_id) or abort(404)
+    municipality = get_scoped(session, scope_municipalities(current_user), Municipality, municipality_id)
     return _edit(session, municipality, MunicipalityForm(obj=municipality), update_municipality, "gemeente")
 
 
@@ -136,11 +139,12 @@ def new_municipality():
     form = NewMunicipalityForm()
     for name in ("cbs_code", "consortium_id"):
         form._fields.move_to_end(name, last=False)
-    form.consortium_id.choices = [(c.id, c.name) for c in session.scalars(select(Consortium).order_by(
-        Consortium.name))]
+    form.consortium_id.choices = [(c.id, c.name) for c in session.scalars(select(Consortium).where(
+        same_consortium(Consortium.id, current_user)))]
 
     def create(values):
-        consortium = session.get(Consortium, values.get("consortium_id") or 0)
+        consortium = session.scalar(select(Consortium).where(Consortium.id == (values.get("consortium_id") or 0),
+                                                             same_consortium(Consortium.id, current_user)))
         if consortium is None:
             raise AdminRefused("Kies het consortium van de gemeente.", "consortium_id")
         return create_municipality(session, current_user, consortium, values)
@@ -183,10 +187,10 @@ def _edit(session, obj, form, update, kind: str):
 @requires_role("admin", "finance", "reviewer", "auditor")
 def contract(contract_id: int):
     session = get_session()
-    contract = session.scalar(select(Contract).where(Contract.id == contract_id).options(
+    contract = get_contract(session, current_user, contract_id, select(Contract).options(
         selectinload(Contract.tranches), selectinload(Contract.staffel), selectinload(Contract.funding),
         selectinload(Contract.excluded_end_reasons), selectinload(Contract.municipality_caps),
-        selectinload(Contract.provider))) or abort(404)
+        selectinload(Contract.provider)))
     history = versions(session, contract.id)
     return render_template("admin/contract.html", contract=contract, versions=history,
                            proposal=next((v for v in history if v.status == "proposed"), None),

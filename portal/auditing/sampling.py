@@ -51,6 +51,7 @@ class SampleRequest:
     tolerable: Decimal             # MUS: euros; attribute: percent
     expected: Decimal              # idem
     seed: str | None = None
+    consortium_id: int | None = None  # the population stays within this consortium's contracts
 
 
 def load_population(session: Session, request: SampleRequest) -> list[PopulationItem]:
@@ -90,6 +91,8 @@ def nominal_value(price: Decimal, share: Decimal | None, amount: Decimal | None)
 
 
 def _scoped(query, request: SampleRequest):
+    if request.consortium_id is not None:  # the auditor's consortium (portal.access.consortium_of)
+        query = query.where(Contract.consortium_id == request.consortium_id)
     if request.contract_id is not None:
         return query.where(Contract.id == request.contract_id)
     return query.where(Contract.segment == request.segment)

@@ -93,9 +93,13 @@ def decode_cursor(cursor: str) -> tuple[datetime, int]:
         raise BadCursor("Ongeldige paginamarkering.") from error
 
 
-def search(session: Session, flt: EventFilter, cursor: str | None = None, size: int = PAGE_SIZE) -> EventPage:
-    """Return one page of events, newest first, after the cursor (keyset: no OFFSET, as fast deep as on top)."""
-    query = filtered(session, flt)
+def search(session: Session, flt: EventFilter, cursor: str | None = None, size: int = PAGE_SIZE,
+           base: Select | None = None) -> EventPage:
+    """Return one page of events, newest first, after the cursor (keyset: no OFFSET, as fast deep as on top).
+
+    `base` is the query of the events the reader may see (portal.access.scope_audit_events); default all.
+    """
+    query = filtered(session, flt, base)
     if cursor:
         moment, event_id = decode_cursor(cursor)
         if session.bind.dialect.name == "postgresql":
@@ -109,10 +113,11 @@ def search(session: Session, flt: EventFilter, cursor: str | None = None, size: 
     return EventPage(events, encode_cursor(events[-1]) if more else None)
 
 
-def timeline(session: Session, object_type: str, object_id: str, limit: int = 1000) -> list:
+def timeline(session: Session, object_type: str, object_id: str, limit: int = 1000,
+             base: Select | None = None) -> list:
     """Return everything that happened to one object, oldest first."""
-    return session.execute(select(*EVENT_COLUMNS).where(AuditEvent.object_type == object_type,
-                                                        AuditEvent.object_id == object_id)
+    base = base if base is not None else select(*EVENT_COLUMNS)
+    return session.execute(base.where(AuditEvent.object_type == object_type, AuditEvent.object_id == object_id)
                            .order_by(AuditEvent.occurred_at, AuditEvent.id).limit(limit)).all()
 
 
@@ -123,9 +128,10 @@ def changes(event: AuditEvent) -> list[tuple[str, object, object]]:
     return [(k, before.get(k), after.get(k)) for k in keys]
 
 
-def export_events(session: Session, flt: EventFilter, limit: int = EXPORT_LIMIT) -> tuple[list, bool]:
+def export_events(session: Session, flt: EventFilter, limit: int = EXPORT_LIMIT,
+                  base: Select | None = None) -> tuple[list, bool]:
     """Return up to `limit` matching events, newest first, and whether there were more."""
-    events = session.execute(filtered(session, flt).order_by(*ORDER).limit(limit + 1)).all()
+    events = session.execute(filtered(session, flt, base).order_by(*ORDER).limit(limit + 1)).all()
     return events[:limit], len(events) > limit
 
 

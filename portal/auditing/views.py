@@ -12,11 +12,12 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from ..access import requires_role
+from ..access import (audit_object_outside, consortium_of, contract_choices, requires_role, scope_audit_events, scope_samples,
+                      scope_trajectories)
 from ..audit import chain_head, record
 from ..csv_export import csv_text
 from ..db import get_session
-from ..models import AuditSample, AuditSampleItem, Contract, EvidenceFile, MilestoneClaim, Provider, Review
+from ..models import AuditSample, AuditSampleItem, EvidenceFile, MilestoneClaim, Review
 from ..models.enums import SEGMENTS
 from ..formatting import label
 from ..trajectories.forms import choices
@@ -66,7 +67,7 @@ def events():
                 INVALID)
     flt = _filter(form)
     try:
-        page = viewer.search(session, flt, request.args.get("na") or None)
+        page = viewer.search(session, flt, request.args.get("na") or None, base=_visible_events())
     except viewer.BadCursor as error:
         flash(str(error), "error")
         return redirect(url_for("auditing.events", **flt.args()))
@@ -77,9 +78,17 @@ def events():
 @bp.get("/audittrail/<object_type>/<object_id>")
 @requires_role(AUDITOR)
 def timeline(object_type: str, object_id: str):
-    events = viewer.timeline(get_session(), object_type[:40], object_id[:40])
+    session = get_session()
+    if audit_object_outside(session, current_user, object_type[:40], object_id[:40]):
+        abort(404)  # another consortium's object: nothing leaks that it exists
+    events = viewer.timeline(session, object_type[:40], object_id[:40], base=_visible_events())
     return render_template("auditing/timeline.html", object_type=object_type, object_id=object_id,
                            entries=[(e, viewer.changes(e)) for e in events])
+
+
+def _visible_events():
+    """The events of the auditor's consortium (portal.access decides)."""
+    return scope_audit_events(current_user, select(*viewer.EVENT_COLUMNS))
 
 
 def _export_filter() -> viewer.EventFilter:
@@ -100,7 +109,7 @@ def _attachment(body: str, mimetype: str, filename: str) -> Response:
 @requires_role(AUDITOR)
 def export_csv():
     session = get_session()
-    events, truncated = viewer.export_events(session, _export_filter())
+    events, truncated = viewer.export_events(session, _export_filter(), base=_visible_events())
     rows = [["id", "keten", "tijdstip (UTC)", "gebruiker", "actie", "soort", "object", "voor", "na", "vorige hash",
              "hash"]]
     rows += [[e.id, e.chain_seq, e.occurred_at.isoformat(), e.actor_label, e.action, e.object_type, e.object_id,
@@ -116,7 +125,7 @@ def export_csv():
 @requires_role(AUDITOR)
 def export_json():
     session = get_session()
-    events, truncated = viewer.export_events(session, _export_filter())
+    events, truncated = viewer.export_events(session, _export_filter(), base=_visible_events())
     body = json.dumps({"events": [viewer.export_record(e) for e in events], "truncated": truncated,
                        "limit": viewer.EXPORT_LIMIT}, ensure_ascii=False, indent=1)
     return _attachment(body, "application/json", "audittrail.json")
@@ -126,8 +135,7 @@ def export_json():
 
 def _sample_form(session, formdata=None) -> SampleForm:
     form = SampleForm(formdata=formdata) if formdata is not None else SampleForm()
-    contracts = session.execute(select(Contract.id, Contract.code, Provider.name)
-                                .join(Provider, Provider.id == Contract.provider_id).order_by(Contract.code)).all()
+    contracts, _ = contract_choices(session, current_user)
     form.contract.choices = choices(((str(i), f"{code} ({name})") for i, code, name in contracts),
                                     "Geen: alle contracten van een segment")
     form.segment.choices = choices(((s, label(s)) for s in SEGMENTS), "—")
@@ -135,7 +143,7 @@ def _sample_form(session, formdata=None) -> SampleForm:
 
 
 def _samples_page(session, form, status=200, problem=None):
-    samples = session.scalars(select(AuditSample).options(selectinload(AuditSample.contract))
+    samples = session.scalars(scope_samples(current_user).options(selectinload(AuditSample.contract))
                               .order_by(AuditSample.id.desc()).limit(100)).all()
     return render_template("auditing/samples.html", form=form, samples=samples, problem=problem,
                            populations=POPULATION_LABELS, methods=METHOD_LABELS), status
@@ -159,7 +167,8 @@ def create():
         contract_id=int(form.contract.data) if form.contract.data else None, segment=form.segment.data or None,
         period_start=form.van.data, period_end=form.tot.data, population=form.populatie.data,
         method=form.methode.data, confidence=form.confidence(), tolerable=form.toelaatbaar.data,
-        expected=form.verwacht.data, seed=(form.startwaarde.data or "").strip().lower() or None)
+        expected=form.verwacht.data, seed=(form.startwaarde.data or "").strip().lower() or None,
+        consortium_id=consortium_of(current_user))
     try:
         sample = create_sample(session, current_user, sample_request)
     except SamplingError as error:
@@ -171,7 +180,7 @@ def create():
 
 
 def _get_sample(session, sample_id: int) -> AuditSample:
-    sample = session.scalar(select(AuditSample).where(AuditSample.id == sample_id)
+    sample = session.scalar(scope_samples(current_user).where(AuditSample.id == sample_id)
                             .options(selectinload(AuditSample.items), selectinload(AuditSample.contract)))
     if sample is None:
         abort(404)
@@ -179,8 +188,9 @@ def _get_sample(session, sample_id: int) -> AuditSample:
 
 
 def _get_item(session, sample_id: int, item_id: int) -> AuditSampleItem:
-    item = session.scalar(select(AuditSampleItem).where(AuditSampleItem.id == item_id,
-                                                        AuditSampleItem.sample_id == sample_id))
+    item = session.scalar(select(AuditSampleItem).where(
+        AuditSampleItem.id == item_id, AuditSampleItem.sample_id.in_(scope_samples(current_user, select(
+            AuditSample.id)).where(AuditSample.id == sample_id))))
     if item is None:
         abort(404)
     return item
@@ -277,7 +287,9 @@ def handed_over():
     rows = session.execute(select(AuditSampleItem, MilestoneClaim, Review)
                            .join(MilestoneClaim, MilestoneClaim.id == AuditSampleItem.claim_id)
                            .outerjoin(Review, Review.id == AuditSampleItem.revocation_review_id)
-                           .where(AuditSampleItem.handed_over_at.is_not(None))
+                           .where(AuditSampleItem.handed_over_at.is_not(None),
+                                  MilestoneClaim.id.in_(scope_trajectories(current_user, select(MilestoneClaim.id)
+                                                                           .join(MilestoneClaim.trajectory))))
                            .order_by(AuditSampleItem.revocation_review_id.is_not(None), AuditSampleItem.handed_over_at)
                            .limit(200)).all()
     return render_template("auditing/handed_over.html", rows=rows, findings=FINDING_LABELS)

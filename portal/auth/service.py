@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from .. import clock
 from ..audit import record
-from ..models import LoginAttempt, RoleGrant, User
+from ..models import Consortium, LoginAttempt, Municipality, RoleGrant, User
 from .passwords import hash_password, verify_password
 from .policy import WeakPassword, check_password
 from .sessions import end_all_sessions
@@ -77,8 +77,8 @@ def set_new_password(session: Session, user: User, new: str, action: str) -> Non
 
 def create_user(session: Session, *, email: str, name: str, password: str, roles: list[str],
                 provider_id: int | None = None, municipality_id: int | None = None,
-                actor: User | None = None, enforce_policy: bool = True) -> User:
-    """Create a user with roles; a provider user needs a bureau, a klantmanager a municipality."""
+                consortium_id: int | None = None, actor: User | None = None, enforce_policy: bool = True) -> User:
+    """Create a user with roles; a provider user needs a bureau, a klantmanager a municipality, staff a consortium."""
     if "provider" in roles and set(roles) & CONSORTIUM_ROLES:
         raise ValueError("Een medewerker van een re-integratiebedrijf kan geen rol van het consortium hebben "
                          "(zo beoordeelt niemand het werk van het eigen bedrijf).")
@@ -86,14 +86,41 @@ def create_user(session: Session, *, email: str, name: str, password: str, roles
         raise ValueError("a provider user belongs to a bureau")
     if "klantmanager" in roles and municipality_id is None:
         raise ValueError("a klantmanager belongs to a municipality")
+    consortium_id = consortium_for(session, roles, municipality_id, consortium_id)
     if enforce_policy:
         check_password(password, email=email, name=name)
     user = User(email=normalise_email(email), name=name, password_hash=hash_password(password), active=True,
-                provider_id=provider_id, municipality_id=municipality_id, created_at=clock.now(),
+                provider_id=provider_id, municipality_id=municipality_id, consortium_id=consortium_id,
+                created_at=clock.now(),
                 grants=[RoleGrant(role=r) for r in sorted(set(roles))])
     session.add(user)
     session.flush()
     record(session, actor, "user.created", "user", user.id,
            after={"email": user.email, "roles": sorted(set(roles)), "provider_id": provider_id,
-                  "municipality_id": municipality_id})
+                  "municipality_id": municipality_id, "consortium_id": consortium_id})
     return user
+
+
+class NoConsortium(ValueError):
+    """A consortium role without a (matching) consortium."""
+
+
+def consortium_for(session: Session, roles: list[str], municipality_id: int | None,
+                   consortium_id: int | None) -> int | None:
+    """Return the consortium a user with these roles belongs to; raise NoConsortium when it is missing or wrong.
+
+    A klantmanager belongs to their municipality's consortium; reviewer, finance, admin and auditor need one
+    named; a bureau user belongs to none (a bureau may hold contracts in several consortia).
+    """
+    if not set(roles) & CONSORTIUM_ROLES:
+        if consortium_id is not None:
+            raise NoConsortium("Een medewerker van een re-integratiebedrijf hoort niet bij een consortium.")
+        return None
+    if municipality_id is not None:
+        own = session.scalar(select(Municipality.consortium_id).where(Municipality.id == municipality_id))
+        if consortium_id is not None and consortium_id != own:
+            raise NoConsortium("De gemeente van deze gebruiker hoort niet bij het gekozen consortium.")
+        consortium_id = own
+    if consortium_id is None or session.get(Consortium, consortium_id) is None:
+        raise NoConsortium("Kies het consortium van deze medewerker.")
+    return consortium_id

@@ -12,7 +12,7 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from .. import clock
-from ..access import STAFF_ROLES, get_client, get_trajectory, requires_role
+from ..access import STAFF_ROLES, get_client, get_contract, get_trajectory, requires_role
 from ..audit import record, snapshot
 from ..db import get_session
 from ..models import ClientProfile, Contract, EsfParticipant, LadderMeasurement, Placement
@@ -256,9 +256,7 @@ def profiles():
 @requires_role("admin")
 def durable_terms(contract_id: int):
     session = get_session()
-    contract = session.get(Contract, contract_id)
-    if contract is None:
-        abort(404)
+    contract = get_contract(session, current_user, contract_id)
     terms = outflow.terms_of(session, contract)
     form = DurableTermsForm() if request.method == "POST" else DurableTermsForm(
         formdata=None, months=terms.months, benefit_must_end=terms.benefit_must_end)

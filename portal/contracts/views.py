@@ -5,7 +5,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
 
-from ..access import requires_role
+from ..access import get_contract, requires_role, scope_contracts, scope_municipalities, same_consortium
 from ..db import get_session
 from ..models import Consortium, Contract, ContractTermsVersion, Municipality, Provider
 from .amendments import approve_amendment, propose_amendment, reject_amendment
@@ -45,7 +45,8 @@ def index():
         select(Contract, Provider.name, current.c.number, waiting.c.number)
         .join(Provider, Provider.id == Contract.provider_id)
         .outerjoin(current, current.c.contract_id == Contract.id)
-        .outerjoin(waiting, waiting.c.contract_id == Contract.id).order_by(Contract.code)).all()
+        .outerjoin(waiting, waiting.c.contract_id == Contract.id)
+        .where(Contract.id.in_(scope_contracts(current_user, select(Contract.id)))).order_by(Contract.code)).all()
     return render_template("contracts/index.html", rows=rows)
 
 
@@ -53,9 +54,10 @@ def index():
 @requires_role("admin")
 def new_contract():
     session = get_session()
-    consortia = session.scalars(select(Consortium).order_by(Consortium.name)).all()
+    # An admin contracts for its own consortium; bureaus are shared master data, any of them may be contracted.
+    consortia = session.scalars(select(Consortium).where(same_consortium(Consortium.id, current_user))).all()
     municipalities = [(mu.cbs_code, f"{mu.name} ({mu.cbs_code})") for mu in session.scalars(
-        select(Municipality).order_by(Municipality.consortium_id, Municipality.cbs_code))]
+        scope_municipalities(current_user).order_by(Municipality.cbs_code))]
     providers = session.scalars(select(Provider).order_by(Provider.name)).all()
     form = NewContractForm(data={"caps": cap_rows(municipalities), "vat_rate": "21"})
     form.consortium.choices = [(str(c.id), c.name) for c in consortia]
@@ -86,7 +88,7 @@ def new_contract():
 @requires_role("admin")
 def propose(contract_id: int):
     session = get_session()
-    contract = session.get(Contract, contract_id) or abort(404)
+    contract = get_contract(session, current_user, contract_id)
     consortium = session.get(Consortium, contract.consortium_id)
     known = municipalities_of(session, consortium.id)
     municipalities = [(code, f"{name} ({code})") for code, name in known.items()]
@@ -118,6 +120,7 @@ def propose(contract_id: int):
 
 
 def _version(session, contract_id: int, number: int) -> ContractTermsVersion:
+    get_contract(session, current_user, contract_id)
     return session.scalar(select(ContractTermsVersion).where(
         ContractTermsVersion.contract_id == contract_id, ContractTermsVersion.number == number)) or abort(404)
 

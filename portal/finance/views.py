@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
 from .. import clock
-from ..access import requires_role, scope_invoices, scope_runs
+from ..access import get_contract, requires_role, scope_contracts, scope_invoices, scope_municipalities, scope_runs
 from ..audit import record
 from ..db import get_session
 from ..formatting import euro, nl_date
@@ -71,7 +71,7 @@ def _paginate(session: Session, query: Select, order_by: list) -> Page:
 
 
 def _contract_choices(session: Session, empty: str | None, key: str = "id"):
-    rows = session.execute(select(Contract.id, Contract.code, Provider.name)
+    rows = session.execute(scope_contracts(current_user, select(Contract.id, Contract.code, Provider.name))
                            .join(Provider, Provider.id == Contract.provider_id).order_by(Contract.code))
     return choices(((str(cid) if key == "id" else code, f"{code} ({provider})") for cid, code, provider in rows),
                    empty)
@@ -112,10 +112,17 @@ def runs():
     return render_template("finance/runs.html", form=form, page=page, args=_args(form)), 200 if valid else INVALID
 
 
-def _preview_context(session: Session, contract_code: str, as_of: date) -> dict:
+def _load_contract(session: Session, contract_code: str):
+    """Load a contract's settlement facts by code, through the user's scope, or 404."""
     contract = load_contract(session, contract_code)
     if contract is None:
         abort(404)
+    get_contract(session, current_user, contract.id)
+    return contract
+
+
+def _preview_context(session: Session, contract_code: str, as_of: date) -> dict:
+    contract = _load_contract(session, contract_code)
     result, run_result = evaluate_run(session, contract, as_of)
     open_run = session.scalar(select(SettlementRun).where(SettlementRun.contract_id == contract.id,
                                                           SettlementRun.status.in_(OPEN_STATES)))
@@ -159,9 +166,7 @@ def create_run():
         if "csrf_token" in start_form.errors:
             flash("Het formulier was verlopen. Toon het voorbeeld opnieuw en sla het dan op.", "error")
         return _render_new_run(form, INVALID)
-    contract = load_contract(session, start_form.contract.data)
-    if contract is None:
-        abort(404)
+    contract = _load_contract(session, start_form.contract.data)
     try:
         run = start_run(session, current_user, contract, start_form.peildatum.data)
     except RunRefused as error:
@@ -312,9 +317,11 @@ def invoices():
     form = InvoiceFilterForm(formdata=request.args)
     form.contract.choices = _contract_choices(session, "Alle contracten")
     form.municipality.choices = choices(((str(i), name) for i, name in session.execute(
-        select(Municipality.id, Municipality.name).order_by(Municipality.name))), "Alle gemeenten")
+        scope_municipalities(current_user, select(Municipality.id, Municipality.name)).order_by(Municipality.name))),
+        "Alle gemeenten")
     form.bureau.choices = choices(((str(i), name) for i, name in session.execute(
-        select(Provider.id, Provider.name).order_by(Provider.name))), "Alle bureaus")
+        select(Provider.id, Provider.name).where(Provider.id.in_(scope_contracts(current_user, select(
+            Contract.provider_id)))).order_by(Provider.name))), "Alle bureaus")
     valid = form.validate()
     payments = (select(Payment.invoice_id, func.sum(Payment.amount).label("paid"))
                 .group_by(Payment.invoice_id).subquery())
@@ -479,7 +486,7 @@ def esf_export():
     form.contract.choices = _contract_choices(session, "Kies een contract", key="code")
     if not form.validate():
         return render_template("finance/exports.html", form=form), INVALID
-    contract = session.scalar(select(Contract).where(Contract.code == form.contract.data))
+    contract = session.scalar(scope_contracts(current_user).where(Contract.code == form.contract.data))
     if contract is None:
         abort(404)
     text = csv_text(exports.esf_rows(session, contract, period_start=form.van.data,

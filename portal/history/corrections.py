@@ -1,7 +1,7 @@
 """A corrected fact is a new version: the row's cache changes, the version records who, when and why."""
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from .. import clock
@@ -75,9 +75,9 @@ def corrections_since(session: Session, contract_ids: list[int], since: dict[int
     return found
 
 
-def corrections_count(session: Session) -> int:
-    """How many corrections were recorded since each contract's last issued run, over all contracts."""
-    contract_ids = list(session.scalars(select(m.Contract.id)))
+def corrections_count(session: Session, contracts: Select | None = None) -> int:
+    """How many corrections were recorded since each contract's last issued run, over the contracts (ids) given."""
+    contract_ids = list(session.scalars(contracts if contracts is not None else select(m.Contract.id)))
     last = dict(session.execute(select(m.SettlementRun.contract_id, func.max(m.SettlementRun.approved_at))
                                 .where(m.SettlementRun.status == "issued").group_by(m.SettlementRun.contract_id)).all())
     return sum(len(items) for items in corrections_since(session, contract_ids, last).values())

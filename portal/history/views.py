@@ -108,7 +108,7 @@ def _amount(text: str | None) -> Decimal | None:
 def corrections():
     """Per contract: the corrections recorded since its last issued run."""
     session = get_session()
-    contracts = session.scalars(select(Contract).order_by(Contract.code)).all()
+    contracts = session.scalars(scope_contracts(current_user).order_by(Contract.code)).all()
     last = dict(session.execute(select(SettlementRun.contract_id, func.max(SettlementRun.approved_at))
                                 .where(SettlementRun.status == "issued").group_by(SettlementRun.contract_id)).all())
     found = corrections_since(session, [c.id for c in contracts], last)

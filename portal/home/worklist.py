@@ -6,9 +6,10 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ..access import scope_trajectories
+from ..access import (consortium_contracts, scope_contracts, scope_invoices, scope_objections, scope_runs,
+                      scope_trajectories, scope_users)
 from ..history.corrections import corrections_count
-from ..models import Contract, Invoice, MilestoneClaim, Objection, SettlementRun, Trajectory, User
+from ..models import Invoice, MilestoneClaim, Objection, SettlementRun, Trajectory, User
 
 
 @dataclass(frozen=True)
@@ -57,23 +58,25 @@ def work_waiting(session: Session, user: User) -> list[Panel]:
         )))
     if user.has_role("reviewer"):
         panels.append(Panel("reviewer", "Contractmanager", (
-            Item("Declaraties te beoordelen", _count(session, select(MilestoneClaim).where(
+            Item("Declaraties te beoordelen", _count(session, scope_trajectories(
+                user, select(MilestoneClaim).join(MilestoneClaim.trajectory)).where(
                 MilestoneClaim.review == "pending")), endpoint="review.queue"),
-            Item("Open bezwaren", _count(session, select(Objection).where(Objection.status == "open")),
+            Item("Open bezwaren", _count(session, scope_objections(user).where(Objection.status == "open")),
                  endpoint="objections.queue"),
         )))
     if user.has_role("finance"):
         panels.append(Panel("finance", "Financiën", (
-            Item("Afrekeningen ter goedkeuring", _count(session, select(SettlementRun).where(
+            Item("Afrekeningen ter goedkeuring", _count(session, scope_runs(user).where(
                 SettlementRun.status == "submitted")), endpoint="finance.runs"),
-            Item("Concept-afrekeningen", _count(session, select(SettlementRun).where(SettlementRun.status == "draft")),
+            Item("Concept-afrekeningen", _count(session, scope_runs(user).where(SettlementRun.status == "draft")),
                  endpoint="finance.runs"),
-            Item("Gefactureerde documenten", _count(session, select(Invoice)), endpoint="finance.invoices"),
-            Item("Correcties sinds de laatste afrekening", corrections_count(session), endpoint="history.corrections"),
+            Item("Gefactureerde documenten", _count(session, scope_invoices(user)), endpoint="finance.invoices"),
+            Item("Correcties sinds de laatste afrekening", corrections_count(session, consortium_contracts(user)),
+                 endpoint="history.corrections"),
         )))
     if user.has_role("admin"):
         panels.append(Panel("admin", "Beheer", (
-            Item("Contracten", _count(session, select(Contract))),
-            Item("Gebruikers", _count(session, select(User))),
+            Item("Contracten", _count(session, scope_contracts(user))),
+            Item("Gebruikers", _count(session, scope_users(user))),
         )))
     return panels

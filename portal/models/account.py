@@ -8,7 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, enum_check
 from .enums import ROLES
-from .organisation import Municipality, Provider
+from .organisation import Consortium, Municipality, Provider
 from .types import UTCDateTime
 
 
@@ -24,6 +24,9 @@ class User(Base):
     # A provider user works for one bureau, a klantmanager for one municipality.
     provider_id: Mapped[int | None] = mapped_column(ForeignKey("provider.id"), index=True)
     municipality_id: Mapped[int | None] = mapped_column(ForeignKey("municipality.id"), index=True)
+    # Staff (and klantmanagers, through their municipality) belong to one consortium and see only its objects;
+    # bureau users have none (a bureau may hold contracts in several consortia).
+    consortium_id: Mapped[int | None] = mapped_column(ForeignKey("consortium.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Every session carries this token; a new one (logout, password change, block) ends all others at once.
@@ -34,6 +37,7 @@ class User(Base):
 
     provider: Mapped[Provider | None] = relationship()
     municipality: Mapped[Municipality | None] = relationship()
+    consortium: Mapped[Consortium | None] = relationship()
     grants: Mapped[list[RoleGrant]] = relationship(back_populates="user", cascade="all, delete-orphan",
                                                    lazy="selectin")
 

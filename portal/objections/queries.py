@@ -85,11 +85,3 @@ def my_objections(session: Session, user: User, *, page: int = 1, per_page: int 
     rows, number, total = paginate(session, _rows_query(user), page, per_page,
                                    (Objection.created_at.desc(), Objection.id.desc()))
     return Page([ObjectionRow(*row) for row in rows], number, per_page, total)
-
-
-def filter_choices(session: Session) -> tuple[list, list]:
-    """Return the contracts (id, code, bureau) and bureaus (id, name) the queue can be filtered on."""
-    contracts = session.execute(select(Contract.id, Contract.code, Provider.name).join(Contract.provider)
-                                .order_by(Contract.code)).all()
-    providers = session.execute(select(Provider.id, Provider.name).order_by(Provider.name)).all()
-    return contracts, providers

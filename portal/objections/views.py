@@ -13,12 +13,12 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..access import get_objection, requires_role, scope_runs
+from ..access import contract_choices, get_objection, requires_role, scope_runs
 from ..db import get_session
 from ..models import MilestoneClaim, Objection, Review, SettlementLine, SettlementRun, User
 from ..statements.queries import LINE_STATUS
 from .forms import DECISIONS, DecisionForm, ObjectionForm
-from .queries import filter_choices, my_objections, objection_queue
+from .queries import my_objections, objection_queue
 from .service import (AMENDMENT_NEEDED, CHOSEN_CORRECTION, CORRECTED_FIELD, MIN_MOTIVATION, ObjectionError,
                       choices_for, correction_for, decide_objection, file_objection, objectable, open_objection,
                       remaining_problem)
@@ -95,7 +95,7 @@ def queue():
     page = objection_queue(session, current_user, contract_id=filters["contract"], provider_id=filters["bureau"],
                            status=filters["status"], page=request.args.get("page", 1, type=int),
                            per_page=current_app.config["PAGE_SIZE"])
-    contracts, providers = filter_choices(session)
+    contracts, providers = contract_choices(session, current_user)
     args = {k: v for k, v in filters.items() if v is not None}
     return render_template("objections/queue.html", page=page, filters=filters, contracts=contracts,
                            providers=providers, args=args, status_labels=STATUS_LABELS)

@@ -42,10 +42,12 @@ class ContractView:
 def bureau_results(session: Session, own_ids: set[int], as_of: date) -> list[ContractView]:
     """Return the bureau's own contracts (ids from portal.access) with their cohorts.
 
-    The averages are over every contract of the same segments; no other bureau is named.
+    The averages are over every contract of the same segments in the same consortia; no other bureau is named.
     """
-    segments = set(session.scalars(select(m.Contract.segment).where(m.Contract.id.in_(own_ids))))
-    ids = set(session.scalars(select(m.Contract.id).where(m.Contract.segment.in_(segments))))
+    own = session.execute(select(m.Contract.segment, m.Contract.consortium_id).where(m.Contract.id.in_(own_ids))).all()
+    # The averages stay within the consortia that contract the bureau: another consortium's figures are its own.
+    ids = set(session.scalars(select(m.Contract.id).where(m.Contract.segment.in_({s for s, _ in own}),
+                                                          m.Contract.consortium_id.in_({c for _, c in own}))))
     everything = results_for(session, load_contracts(session, ids), as_of, detail=False)  # cohorts only
     totals: dict[tuple[str, date], list[int]] = defaultdict(lambda: [0, 0])
     for results in everything:

@@ -13,8 +13,8 @@ from sqlalchemy import func, select
 
 from .. import clock
 from .. import models as m
-from ..access import (RESULTS_ROLES, requires_role, results_municipality, scope_bureau_contracts,
-                      scope_result_contracts)
+from ..access import (RESULTS_ROLES, contract_choices, requires_role, results_municipality, scope_bureau_contracts,
+                      scope_municipalities, scope_result_contracts)
 from ..csv_export import csv_text
 from ..db import get_session
 from .bureau import bureau_results
@@ -59,21 +59,22 @@ def consortium_filters() -> Filters:
 
 def default_segment(session) -> str | None:
     """The segment with the most contracts (directe bemiddeling in the consortium's set-up)."""
-    return session.scalar(select(m.Contract.segment).group_by(m.Contract.segment)
+    return session.scalar(select(m.Contract.segment).where(m.Contract.id.in_(scope_result_contracts(current_user)))
+                          .group_by(m.Contract.segment)
                           .order_by(func.count().desc(), m.Contract.segment).limit(1))
 
 
 def filter_choices(session) -> dict:
     """Options of the filter form (a klantmanager sees only their own municipality)."""
     forced = results_municipality(current_user)
-    municipalities = select(m.Municipality.id, m.Municipality.name).order_by(m.Municipality.name)
+    municipalities = scope_municipalities(current_user, select(m.Municipality.id, m.Municipality.name)).order_by(
+        m.Municipality.name)
     if forced is not None:
         municipalities = municipalities.where(m.Municipality.id == forced)
+    contracts, providers = contract_choices(session, current_user, scope_result_contracts(current_user))
     return {
-        "contracts": session.execute(select(m.Contract.id, m.Contract.code, m.Provider.name)
-                                     .join(m.Provider, m.Provider.id == m.Contract.provider_id)
-                                     .order_by(m.Contract.code)).all(),
-        "providers": session.execute(select(m.Provider.id, m.Provider.name).order_by(m.Provider.name)).all(),
+        "contracts": contracts,
+        "providers": providers,
         "municipalities": session.execute(municipalities).all(),
         "municipality_fixed": forced is not None,
     }
@@ -145,7 +146,7 @@ def volume():
 def budgets():
     session = get_session()
     form = BudgetForm()
-    municipalities = session.scalars(select(m.Municipality).order_by(m.Municipality.name)).all()
+    municipalities = session.scalars(scope_municipalities(current_user).order_by(m.Municipality.name)).all()
     form.municipality_id.choices = choices(((mu.id, mu.name) for mu in municipalities), "Kies een gemeente")
     if request.method == "GET":
         form.year.data = clock.today().year
@@ -160,6 +161,7 @@ def budgets():
             return redirect(url_for("results.budgets"))
     rows = session.execute(select(m.MunicipalityBudget.year, m.Municipality.name, m.MunicipalityBudget.amount)
                            .join(m.Municipality, m.Municipality.id == m.MunicipalityBudget.municipality_id)
+                           .where(m.Municipality.id.in_(scope_municipalities(current_user, select(m.Municipality.id))))
                            .order_by(m.MunicipalityBudget.year.desc(), m.Municipality.name)).all()
     return render_template("results/budgets.html", form=form, rows=rows), status
 

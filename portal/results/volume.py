@@ -111,7 +111,9 @@ def cap_rows(session: Session, everything: list[ContractResults], municipality_i
 def money_rows(session: Session, everything: list[ContractResults], year: int,
                municipality_id: int | None = None) -> list[MoneyRow]:
     """Per municipality: invoiced in the year, payable not yet invoiced, pending, against the year's budget."""
-    query = select(m.Municipality).order_by(m.Municipality.name)
+    # Only the municipalities of the consortia whose contracts are shown (the user's own).
+    consortia = {r.contract.consortium_id for r in everything}
+    query = select(m.Municipality).where(m.Municipality.consortium_id.in_(consortia)).order_by(m.Municipality.name)
     if municipality_id is not None:
         query = query.where(m.Municipality.id == municipality_id)
     municipalities = list(session.scalars(query))

@@ -9,7 +9,7 @@ import settlement
 from sqlalchemy import Select, func, select, tuple_
 from sqlalchemy.orm import Session
 
-from ..access import scope_trajectories
+from ..access import scope_municipalities, scope_trajectories
 from ..models import Contract, EvidenceFile, MilestoneClaim, Municipality, Provider, Trajectory, User
 
 # A claim waiting longer than this many working days is flagged in the queue.
@@ -165,14 +165,7 @@ def evidence_counts(session: Session, claim_ids: list[int]) -> dict[int, int]:
         EvidenceFile.claim_id.in_(claim_ids)).group_by(EvidenceFile.claim_id)).all())
 
 
-def filter_choices(session: Session) -> tuple[list, list]:
-    """Return the contracts (id, code, bureau) and bureaus (id, name) the queue can be filtered on."""
-    contracts = session.execute(select(Contract.id, Contract.code, Provider.name).join(Contract.provider)
-                                .order_by(Contract.code)).all()
-    providers = session.execute(select(Provider.id, Provider.name).order_by(Provider.name)).all()
-    return contracts, providers
-
-
-def municipality_choices(session: Session) -> list:
-    """Return the municipalities (id, name) the queue can be filtered on."""
-    return session.execute(select(Municipality.id, Municipality.name).order_by(Municipality.name)).all()
+def municipality_choices(session: Session, user: User) -> list:
+    """Return the municipalities (id, name) of the user's consortium the queue can be filtered on."""
+    return session.execute(scope_municipalities(user, select(Municipality.id, Municipality.name))
+                           .order_by(Municipality.name)).all()

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from .. import clock
-from ..access import get_claim, requires_role
+from ..access import contract_choices, get_claim, requires_role
 from ..clients.panels import review_panel
 from ..db import get_session
 from ..finance.exports import LINE_STATUS
@@ -20,8 +20,7 @@ from ..models import MilestoneClaim, Review, User
 from ..models.enums import MILESTONE_TYPES
 from .forms import ApproveForm, RejectForm, RevokeForm
 from .outlook import claim_outlook
-from .queue import (OVERDUE_AFTER_WORKING_DAYS, QueueFilter, filter_choices, municipality_choices, next_pending,
-                    pending_claims)
+from .queue import OVERDUE_AFTER_WORKING_DAYS, QueueFilter, municipality_choices, next_pending, pending_claims
 from .service import REJECTION_REASONS, ReviewError, approve_claim, reject_claim, revoke_approval
 from .states import allowed_actions
 
@@ -36,11 +35,11 @@ def queue():
     filters = {"contract": wanted.contract_id, "bureau": wanted.provider_id}
     page = pending_claims(session, current_user, today=clock.today(), wanted=wanted,
                           page=request.args.get("page", 1, type=int), per_page=current_app.config["PAGE_SIZE"])
-    contracts, providers = filter_choices(session)
+    contracts, providers = contract_choices(session, current_user)
     args = wanted.args()
     here = url_for("review.queue", **args, **({"page": page.number} if page.number > 1 else {}))
     return render_template("review/queue.html", page=page, filters=filters, wanted=wanted, contracts=contracts,
-                           providers=providers, municipalities=municipality_choices(session),
+                           providers=providers, municipalities=municipality_choices(session, current_user),
                            milestone_types=MILESTONE_TYPES, args=args, here=here,
                            overdue_after=OVERDUE_AFTER_WORKING_DAYS)
 

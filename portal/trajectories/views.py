@@ -11,7 +11,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from .. import clock
-from ..access import STAFF_ROLES, get_client, get_trajectory, requires_role, scope_trajectories
+from ..access import (STAFF_ROLES, consortium_of, get_client, get_trajectory, requires_role, scope_municipalities,
+                      scope_trajectories)
 from ..audit import record
 from ..db import get_session
 from ..evidence.storage import EvidenceRefused, read_upload
@@ -66,7 +67,10 @@ def _filters_from(form: ListFilterForm) -> ListFilters:
 
 def _filter_form() -> ListFilterForm:
     form = ListFilterForm(formdata=request.args)
-    municipalities = get_session().execute(select(Municipality.id, Municipality.name).order_by(Municipality.name))
+    municipalities = select(Municipality.id, Municipality.name).order_by(Municipality.name)
+    if consortium_of(current_user) is not None:  # staff and klantmanagers: their consortium's (a bureau: all)
+        municipalities = scope_municipalities(current_user, municipalities)
+    municipalities = get_session().execute(municipalities)
     form.municipality.choices = choices(((m.id, m.name) for m in municipalities), "Alle")
     profiles = get_session().execute(select(ClientProfile.code, ClientProfile.name)
                                      .order_by(ClientProfile.position, ClientProfile.name))

@@ -98,7 +98,8 @@ def live_server(tmp_path_factory):
 def _claims_set_aside(session) -> dict[str, DemoClaim]:
     """Pick distinct demo claims for the tests that decide on demo data (not on the money path's contract)."""
     query = (select(MilestoneClaim.id, MilestoneClaim.ref, Contract.code).join(MilestoneClaim.trajectory)
-             .join(Trajectory.contract).where(Contract.code != "NK-DB-2025-WKN").order_by(MilestoneClaim.id.desc()))
+             .join(Trajectory.contract).where(Contract.code != "NK-DB-2025-WKN", Contract.code.startswith("NK-"))
+             .order_by(MilestoneClaim.id.desc()))  # NK-: the demo reviewer is Noord-Kennemerland's
     pending = session.execute(query.where(MilestoneClaim.review == "pending").limit(2)).all()
     approved = session.execute(query.where(MilestoneClaim.review == "approved").limit(1)).all()
     return {"to_reject": DemoClaim(*pending[0]), "to_look_at": DemoClaim(*pending[1]),

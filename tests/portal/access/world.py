@@ -1,6 +1,7 @@
 """Two tenants side by side: bureau A and B, municipality A and B, and one user per role.
 
-Every grid row asks for an object of tenant A; the grid says which roles may see it.
+Every grid row asks for an object of tenant A; the grid says which roles may see it. A second consortium
+holds its own staff (OTHER_CONSORTIUM): for them every object of consortium A is a 404.
 """
 from __future__ import annotations
 
@@ -12,8 +13,11 @@ from sqlalchemy.orm import Session
 from portal.models import Contract, MilestoneClaim, Municipality, Provider, Trajectory, User
 from ... import factories as f
 
+#: Staff of a second consortium, each with the role of consortium A's user it mirrors.
+OTHER_CONSORTIUM = {"reviewer_other": "reviewer", "finance_other": "finance", "admin_other": "admin",
+                    "auditor_other": "auditor", "klantmanager_other": "klantmanager_b"}
 ROLES = ("anonymous", "provider_a", "provider_b", "klantmanager_a", "klantmanager_b", "reviewer", "finance", "admin",
-         "auditor")
+         "auditor", *OTHER_CONSORTIUM)
 
 
 @dataclass
@@ -54,11 +58,17 @@ def build_world(db: Session) -> World:
         "provider_b": f.create_user(db, "provider", provider=provider_b),
         "klantmanager_a": f.create_user(db, "klantmanager", municipality=municipality_a),
         "klantmanager_b": f.create_user(db, "klantmanager", municipality=municipality_b),
-        "reviewer": f.create_user(db, "reviewer"),
-        "finance": f.create_user(db, "finance"),
-        "admin": f.create_user(db, "admin"),
-        "auditor": f.create_user(db, "auditor"),
+        "reviewer": f.create_user(db, "reviewer", consortium=consortium),
+        "finance": f.create_user(db, "finance", consortium=consortium),
+        "admin": f.create_user(db, "admin", consortium=consortium),
+        "auditor": f.create_user(db, "auditor", consortium=consortium),
     }
+    other = f.create_consortium(db, "HR")
+    other_municipality = f.create_municipality(db, other, "Leiden")
+    f.create_contract(db, other, f.create_provider(db, "Bureau C"))
+    for role, like in OTHER_CONSORTIUM.items():
+        users[role] = (f.create_user(db, "klantmanager", municipality=other_municipality) if like == "klantmanager_b"
+                       else f.create_user(db, like, consortium=other))
     world = World(municipality_a, municipality_b, provider_a, provider_b, contract_a, contract_b, trajectory_a,
                   trajectory_b, claim_a, claim_b, users)
     for setup in SETUP:

@@ -54,12 +54,14 @@ def test_bad_search_input_is_a_dutch_message_not_an_error(db, client):
 
 
 def test_timeline_shows_before_and_after_of_one_object(db, client):
-    record(db, None, "contract.changed", "contract", 77, before={"price": "1.00"}, after={"price": "2.00"})
-    record(db, None, "contract.changed", "contract", 78, before={"price": "5.00"}, after={"price": "6.00"})
+    consortium = f.create_consortium(db)
+    one, two = (f.create_contract(db, consortium, f.create_provider(db)) for _ in range(2))
+    record(db, None, "contract.changed", "contract", one.id, before={"price": "1.00"}, after={"price": "2.00"})
+    record(db, None, "contract.changed", "contract", two.id, before={"price": "5.00"}, after={"price": "6.00"})
     auditor = f.create_user(db, "auditor")
     db.commit()
     login(client, auditor)
-    html = client.get("/controle/audittrail/contract/77").get_data(as_text=True)
+    html = client.get(f"/controle/audittrail/contract/{one.id}").get_data(as_text=True)
     assert "<td>1.00</td><td>2.00</td>" in html and "5.00" not in html
 
 

@@ -15,8 +15,8 @@ def login_as(client, user):
 
 
 def setup(db):
-    admin = f.create_user(db, "admin")
     consortium = f.create_consortium(db)
+    admin = f.create_user(db, "admin", consortium=consortium)
     alkmaar = f.create_municipality(db, consortium, "Alkmaar")
     provider = f.create_provider(db)
     db.commit()
