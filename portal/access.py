@@ -313,6 +313,16 @@ def audit_object_outside(session: Session, user: User, object_type: str, object_
     return session.scalar(ids.where(ids.selected_columns[0] == object_id).limit(1)) is None
 
 
+def scope_api_tokens(user: User, query: Select | None = None) -> Select:
+    """Restrict API tokens to those of the admin's consortium: its municipalities and the bureaus it may manage."""
+    from .models import ApiToken
+    query = query if query is not None else select(ApiToken)
+    if not user.has_role("admin"):
+        return query.where(False)
+    return query.where(or_(ApiToken.municipality_id.in_(scope_municipalities(user, select(Municipality.id))),
+                           ApiToken.provider_id.in_(scope_providers(user, select(Provider.id)))))
+
+
 def scope_samples(user: User, query: Select | None = None) -> Select:
     """Restrict audit samples to those drawn by the auditors of the user's consortium."""
     query = query if query is not None else select(AuditSample)

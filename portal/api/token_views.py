@@ -1,15 +1,14 @@
 """Beheer: API tokens. An admin issues a token for one bureau or one municipality, sees it once, revokes it."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from wtforms import BooleanField, DateField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
-from ..access import requires_role
+from ..access import requires_role, scope_api_tokens, scope_municipalities, scope_providers
 from ..db import get_session
 from ..models import ApiToken, Municipality, Provider
 from .tokens import AMSTERDAM, TokenRefused, issue_token, revoke_token
@@ -34,9 +33,9 @@ def _form() -> TokenForm:
     form = TokenForm()
     form.tenant.choices = ([("", "Kies…")]
                            + [(f"p{p.id}", f"Re-integratiebedrijf: {p.name}")
-                              for p in session.scalars(select(Provider).order_by(Provider.name))]
+                              for p in session.scalars(scope_providers(current_user).order_by(Provider.name))]
                            + [(f"m{m.id}", f"Gemeente: {m.name}")
-                              for m in session.scalars(select(Municipality).order_by(Municipality.name))])
+                              for m in session.scalars(scope_municipalities(current_user).order_by(Municipality.name))])
     return form
 
 
@@ -45,7 +44,7 @@ def _local(moment) -> str:
 
 
 def _page(form: TokenForm, status: int = 200, secret: str | None = None, issued: ApiToken | None = None):
-    tokens = get_session().scalars(select(ApiToken).options(selectinload(ApiToken.provider),
+    tokens = get_session().scalars(scope_api_tokens(current_user).options(selectinload(ApiToken.provider),
                                                             selectinload(ApiToken.municipality))
                                    .order_by(ApiToken.created_at.desc(), ApiToken.id.desc())).all()
     response = Response(render_template("api/tokens.html", form=form, tokens=tokens, secret=secret, issued=issued,
@@ -87,9 +86,9 @@ def issue():
 @requires_role("admin")
 def revoke(token_id: int):
     session = get_session()
-    token = session.get(ApiToken, token_id)
-    if token is None:
-        return redirect(url_for("api_tokens.index"))
+    token = session.scalar(scope_api_tokens(current_user).where(ApiToken.id == token_id))
+    if token is None:  # another consortium's token, or none: nothing tells which
+        abort(404)
     if RevokeForm().validate_on_submit():
         try:
             revoke_token(session, current_user, token)
