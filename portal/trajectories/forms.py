@@ -50,6 +50,7 @@ class NlDateField(Field):
         text = " ".join(valuelist).strip() if valuelist else ""
         self.data = None
         if not text:
+            self.raw_data = []  # blank is empty: InputRequired then refuses it, as it does a missing field
             return
         for fmt in self.formats:
             try:
@@ -78,6 +79,7 @@ class NlDecimalField(Field):
         text = (valuelist[0] if valuelist else "").strip().replace(" ", "").replace("€", "")
         self.data = None
         if not text:
+            self.raw_data = []  # blank is empty: InputRequired then refuses it, as it does a missing field
             return
         if "," in text:
             text = text.replace(".", "").replace(",", ".")
