@@ -26,6 +26,18 @@ BIDI_CONTROLS = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
 SECRET_FIELDS = frozenset({"password", "current", "new", "repeat", "csrf_token"})
 
 
+def database_id(value) -> int:
+    """An id (or page number) from a form or query string: ValueError unless the database's INTEGER holds it.
+
+    Use as a select's `coerce` or as `request.args.get(name, type=database_id)` (which then gives the default):
+    a number beyond the integer range would otherwise reach the database and fail there (a 500).
+    """
+    number = int(value)
+    if not 1 <= number <= MAX_ID:
+        raise ValueError("Kies een waarde uit de lijst.")
+    return number
+
+
 class DatabaseInteger(IntegerConverter):
     """`<int:...>` limited to what an INTEGER column holds."""
 

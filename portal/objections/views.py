@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from ..access import get_objection, requires_role, scope_runs
 from ..db import get_session
+from ..hardening import database_id
 from ..models import MilestoneClaim, Objection, Review, SettlementLine, SettlementRun, User
 from ..statements.queries import LINE_STATUS
 from .forms import DECISIONS, DecisionForm, ObjectionForm
@@ -78,7 +79,7 @@ def _render_new(session: Session, line: SettlementLine, form: ObjectionForm):
 @requires_role("provider")
 def mine():
     session = get_session()
-    page = my_objections(session, current_user, page=request.args.get("page", 1, type=int),
+    page = my_objections(session, current_user, page=request.args.get("page", 1, type=database_id),
                          per_page=current_app.config["PAGE_SIZE"])
     return render_template("objections/mine.html", page=page, status_labels=STATUS_LABELS)
 
@@ -90,10 +91,11 @@ def mine():
 def queue():
     session = get_session()
     status = request.args.get("status") or None
-    filters = {"contract": request.args.get("contract", type=int), "bureau": request.args.get("bureau", type=int),
+    filters = {"contract": request.args.get("contract", type=database_id),
+               "bureau": request.args.get("bureau", type=database_id),
                "status": status if status in STATUS_LABELS else None}
     page = objection_queue(session, current_user, contract_id=filters["contract"], provider_id=filters["bureau"],
-                           status=filters["status"], page=request.args.get("page", 1, type=int),
+                           status=filters["status"], page=request.args.get("page", 1, type=database_id),
                            per_page=current_app.config["PAGE_SIZE"])
     contracts, providers = filter_choices(session)
     args = {k: v for k, v in filters.items() if v is not None}

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from .. import clock
 from ..access import get_claim, requires_role
+from ..hardening import database_id
 from ..clients.panels import review_panel
 from ..db import get_session
 from ..models import MilestoneClaim, Review, User
@@ -25,9 +26,10 @@ bp = Blueprint("review", __name__)
 @requires_role("reviewer")
 def queue():
     session = get_session()
-    filters = {"contract": request.args.get("contract", type=int), "bureau": request.args.get("bureau", type=int)}
+    filters = {"contract": request.args.get("contract", type=database_id),
+               "bureau": request.args.get("bureau", type=database_id)}
     page = pending_claims(session, current_user, today=clock.today(), contract_id=filters["contract"],
-                          provider_id=filters["bureau"], page=request.args.get("page", 1, type=int),
+                          provider_id=filters["bureau"], page=request.args.get("page", 1, type=database_id),
                           per_page=current_app.config["PAGE_SIZE"])
     contracts, providers = filter_choices(session)
     args = {k: v for k, v in filters.items() if v is not None}

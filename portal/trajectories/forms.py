@@ -12,6 +12,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 from wtforms.widgets import DateInput, TextInput
 
 from ..formatting import label
+from ..hardening import database_id
 from ..identifiers import InvalidIdentifier, clean_bsn, clean_kvk
 from ..clients.labels import FACT_LABELS
 from ..models.client_enums import ISCED_LEVELS, LADDER_RUNGS
@@ -97,7 +98,7 @@ class NlDecimalField(Field):
 
 def optional_int(value) -> int | None:
     """Coerce a select's value to an id; the empty first option is None."""
-    return int(value) if value not in ("", None) else None
+    return database_id(value) if value not in ("", None) else None
 
 
 def _required(message: str):
