@@ -18,6 +18,8 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 MAX_ID = 2**31 - 1
+#: What the development server calls itself (no product versions).
+SERVER_NAME = "Resultaatportaal"
 #: C0 controls except tab, newline and carriage return; DEL and C1 controls.
 FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 #: Bidirectional embeddings, overrides and isolates (the "Trojan Source" characters).
@@ -75,7 +77,15 @@ def _finalize(value):
     return value
 
 
+def hide_server_version() -> None:
+    """No version banner from Werkzeug's development server (`flask run`, the demo): it would send
+    `Server: Werkzeug/3.x Python/3.x`. gunicorn sends `Server: gunicorn` without a version (tested)."""
+    from werkzeug.serving import WSGIRequestHandler
+    WSGIRequestHandler.version_string = lambda self: SERVER_NAME
+
+
 def register(app: Flask) -> None:
+    hide_server_version()
     app.url_map.converters["int"] = DatabaseInteger
     if app.config["TRUSTED_PROXIES"]:
         hops = app.config["TRUSTED_PROXIES"]
