@@ -18,6 +18,7 @@ from ..db import get_session
 from ..hardening import database_id
 from ..models import MilestoneClaim, Objection, Review, SettlementLine, SettlementRun, User
 from ..statements.queries import LINE_STATUS
+from ..trajectories.forms import choices as select_choices
 from .forms import DECISIONS, DecisionForm, ObjectionForm
 from .queries import filter_choices, my_objections, objection_queue
 from .service import (AMENDMENT_NEEDED, CHOSEN_CORRECTION, CORRECTED_FIELD, MIN_MOTIVATION, ObjectionError,
@@ -159,7 +160,7 @@ def _render_objection(session: Session, objection: Objection, form: DecisionForm
         form = DecisionForm(formdata=None)
     if correction is not None:
         form.corrected_date.label.text = correction.label
-    form.correction.choices = [(c.value, c.label) for c in choices]
+    form.correction.choices = select_choices((c.value, c.label) for c in choices)
     return render_template(
         "objections/show.html", objection=objection, line=line, run=run, contract=run.contract, claim=claim,
         trajectory=claim.trajectory, deadline=deadline, history=history, names=names, form=form, reviewer=reviewer,
