@@ -18,12 +18,26 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 MAX_ID = 2**31 - 1
+#: What the development server calls itself (no product versions).
+SERVER_NAME = "Resultaatportaal"
 #: C0 controls except tab, newline and carriage return; DEL and C1 controls.
 FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 #: Bidirectional embeddings, overrides and isolates (the "Trojan Source" characters).
 BIDI_CONTROLS = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
 #: Form fields whose content is never shown back and may hold any printable character.
 SECRET_FIELDS = frozenset({"password", "current", "new", "repeat", "csrf_token"})
+
+
+def database_id(value) -> int:
+    """An id (or page number) from a form or query string: ValueError unless the database's INTEGER holds it.
+
+    Use as a select's `coerce` or as `request.args.get(name, type=database_id)` (which then gives the default):
+    a number beyond the integer range would otherwise reach the database and fail there (a 500).
+    """
+    number = int(value)
+    if not 1 <= number <= MAX_ID:
+        raise ValueError("Kies een waarde uit de lijst.")
+    return number
 
 
 class DatabaseInteger(IntegerConverter):
@@ -63,7 +77,15 @@ def _finalize(value):
     return value
 
 
+def hide_server_version() -> None:
+    """No version banner from Werkzeug's development server (`flask run`, the demo): it would send
+    `Server: Werkzeug/3.x Python/3.x`. gunicorn sends `Server: gunicorn` without a version (tested)."""
+    from werkzeug.serving import WSGIRequestHandler
+    WSGIRequestHandler.version_string = lambda self: SERVER_NAME
+
+
 def register(app: Flask) -> None:
+    hide_server_version()
     app.url_map.converters["int"] = DatabaseInteger
     if app.config["TRUSTED_PROXIES"]:
         hops = app.config["TRUSTED_PROXIES"]

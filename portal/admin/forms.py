@@ -5,6 +5,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..formatting import label
+from ..hardening import database_id
 from ..models.enums import ROLES
 
 EMAIL = Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message="Geen geldig e-mailadres.")
@@ -48,5 +49,5 @@ class NewProviderForm(ProviderForm):
 
 
 class NewMunicipalityForm(MunicipalityForm):
-    consortium_id = SelectField("Consortium", coerce=int, validate_choice=False)
+    consortium_id = SelectField("Consortium", coerce=database_id, validate_choice=False)
     cbs_code = StringField("CBS-gemeentecode (4 cijfers)", validators=[Optional()])

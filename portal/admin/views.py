@@ -17,6 +17,7 @@ from ..contracts.service import municipalities_of
 from ..contracts.terms import version_changes, versions
 from ..db import get_session
 from ..models import Consortium, Contract, Municipality, Provider, User
+from ..trajectories.forms import choices
 from .forms import MunicipalityForm, NewMunicipalityForm, NewProviderForm, ProviderForm, UserForm
 from .service import (AdminRefused, create_municipality, create_provider, set_user_active, update_municipality,
                       update_provider)
@@ -42,10 +43,10 @@ def index():
 def new_user():
     session = get_session()
     form = UserForm()
-    form.provider_id.choices = [(0, "—")] + [(p.id, p.name) for p in session.scalars(
-        scope_providers(current_user).order_by(Provider.name))]
-    form.municipality_id.choices = [(0, "—")] + [(mu.id, mu.name) for mu in session.scalars(
-        scope_municipalities(current_user).order_by(Municipality.name))]
+    form.provider_id.choices = choices([(0, "—")] + [(p.id, p.name) for p in session.scalars(
+        scope_providers(current_user).order_by(Provider.name))])
+    form.municipality_id.choices = choices([(0, "—")] + [(mu.id, mu.name) for mu in session.scalars(
+        scope_municipalities(current_user).order_by(Municipality.name))])
     if form.validate_on_submit():
         email = form.email.data.strip().lower()
         if session.scalar(select(User.id).where(User.email == email)) is not None:
@@ -139,8 +140,8 @@ def new_municipality():
     form = NewMunicipalityForm()
     for name in ("cbs_code", "consortium_id"):
         form._fields.move_to_end(name, last=False)
-    form.consortium_id.choices = [(c.id, c.name) for c in session.scalars(select(Consortium).where(
-        same_consortium(Consortium.id, current_user)))]
+    form.consortium_id.choices = choices((c.id, c.name) for c in session.scalars(select(Consortium).where(
+        same_consortium(Consortium.id, current_user))))
 
     def create(values):
         consortium = session.scalar(select(Consortium).where(Consortium.id == (values.get("consortium_id") or 0),

@@ -9,6 +9,7 @@ from ..access import get_contract, requires_role, scope_contracts, scope_municip
 from ..db import get_session
 from ..models import Consortium, Contract, ContractTermsVersion, Municipality, Provider
 from .amendments import approve_amendment, propose_amendment, reject_amendment
+from ..trajectories.forms import choices
 from .forms import AmendmentForm, DecisionForm, NewContractForm, cap_rows, form_field, terms_form_data
 from .service import create_contract, municipalities_of
 from .states import AmendmentRefused
@@ -60,8 +61,8 @@ def new_contract():
         scope_municipalities(current_user).order_by(Municipality.cbs_code))]
     providers = session.scalars(select(Provider).order_by(Provider.name)).all()
     form = NewContractForm(data={"caps": cap_rows(municipalities), "vat_rate": "21"})
-    form.consortium.choices = [(str(c.id), c.name) for c in consortia]
-    form.provider.choices = [("", "—")] + [(p.code, p.name) for p in providers]
+    form.consortium.choices = choices((str(c.id), c.name) for c in consortia)
+    form.provider.choices = choices(((p.code, p.name) for p in providers), "—")
     problems, sections = [], {}
     if form.validate_on_submit():
         consortium = next((c for c in consortia if str(c.id) == form.consortium.data), None)

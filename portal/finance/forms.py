@@ -8,6 +8,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 
 from .. import clock
 from ..formatting import label
+from ..hardening import database_id
 from ..models.enums import DOCUMENT_KINDS, RUN_STATES
 from ..trajectories.forms import NlDateField, NlDecimalField, choices
 from .payments import REFERENCE_MAX
@@ -57,7 +58,7 @@ def _optional_int(value):
     if value in (None, ""):
         return None
     try:
-        return int(value)
+        return database_id(value)
     except (TypeError, ValueError):
         raise ValueError("Kies een waarde uit de lijst.") from None
 

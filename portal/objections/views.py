@@ -15,8 +15,10 @@ from sqlalchemy.orm import Session
 
 from ..access import contract_choices, get_objection, requires_role, scope_runs
 from ..db import get_session
+from ..hardening import database_id
 from ..models import MilestoneClaim, Objection, Review, SettlementLine, SettlementRun, User
 from ..statements.queries import LINE_STATUS
+from ..trajectories.forms import choices as select_choices
 from .forms import DECISIONS, DecisionForm, ObjectionForm
 from .queries import my_objections, objection_queue
 from .service import (AMENDMENT_NEEDED, CHOSEN_CORRECTION, CORRECTED_FIELD, MIN_MOTIVATION, ObjectionError,
@@ -78,7 +80,7 @@ def _render_new(session: Session, line: SettlementLine, form: ObjectionForm):
 @requires_role("provider")
 def mine():
     session = get_session()
-    page = my_objections(session, current_user, page=request.args.get("page", 1, type=int),
+    page = my_objections(session, current_user, page=request.args.get("page", 1, type=database_id),
                          per_page=current_app.config["PAGE_SIZE"])
     return render_template("objections/mine.html", page=page, status_labels=STATUS_LABELS)
 
@@ -90,10 +92,11 @@ def mine():
 def queue():
     session = get_session()
     status = request.args.get("status") or None
-    filters = {"contract": request.args.get("contract", type=int), "bureau": request.args.get("bureau", type=int),
+    filters = {"contract": request.args.get("contract", type=database_id),
+               "bureau": request.args.get("bureau", type=database_id),
                "status": status if status in STATUS_LABELS else None}
     page = objection_queue(session, current_user, contract_id=filters["contract"], provider_id=filters["bureau"],
-                           status=filters["status"], page=request.args.get("page", 1, type=int),
+                           status=filters["status"], page=request.args.get("page", 1, type=database_id),
                            per_page=current_app.config["PAGE_SIZE"])
     contracts, providers = contract_choices(session, current_user)
     args = {k: v for k, v in filters.items() if v is not None}
@@ -157,7 +160,7 @@ def _render_objection(session: Session, objection: Objection, form: DecisionForm
         form = DecisionForm(formdata=None)
     if correction is not None:
         form.corrected_date.label.text = correction.label
-    form.correction.choices = [(c.value, c.label) for c in choices]
+    form.correction.choices = select_choices((c.value, c.label) for c in choices)
     return render_template(
         "objections/show.html", objection=objection, line=line, run=run, contract=run.contract, claim=claim,
         trajectory=claim.trajectory, deadline=deadline, history=history, names=names, form=form, reviewer=reviewer,

@@ -10,6 +10,8 @@ from sqlalchemy import Select, func, select, tuple_
 from sqlalchemy.orm import Session
 
 from ..access import scope_municipalities, scope_trajectories
+from ..hardening import database_id
+from ..models.enums import MILESTONE_TYPES
 from ..models import Contract, EvidenceFile, MilestoneClaim, Municipality, Provider, Trajectory, User
 
 # A claim waiting longer than this many working days is flagged in the queue.
@@ -71,8 +73,10 @@ class QueueFilter:
     @classmethod
     def from_args(cls, args) -> "QueueFilter":
         late = {"ja": True, "nee": False}.get(args.get("te_laat") or "")
-        return cls(contract_id=args.get("contract", type=int), provider_id=args.get("bureau", type=int),
-                   type=args.get("mijlpaal") or None, municipality_id=args.get("gemeente", type=int), late=late)
+        milestone = args.get("mijlpaal") or None
+        return cls(contract_id=args.get("contract", type=database_id), provider_id=args.get("bureau", type=database_id),
+                   type=milestone if milestone in MILESTONE_TYPES else None,
+                   municipality_id=args.get("gemeente", type=database_id), late=late)
 
     def args(self) -> dict:
         values = {"contract": self.contract_id, "bureau": self.provider_id, "mijlpaal": self.type,

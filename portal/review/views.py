@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from .. import clock
 from ..access import contract_choices, get_claim, requires_role
+from ..hardening import database_id
 from ..clients.panels import review_panel
 from ..db import get_session
 from ..finance.exports import LINE_STATUS
@@ -34,7 +35,8 @@ def queue():
     wanted = QueueFilter.from_args(request.args)
     filters = {"contract": wanted.contract_id, "bureau": wanted.provider_id}
     page = pending_claims(session, current_user, today=clock.today(), wanted=wanted,
-                          page=request.args.get("page", 1, type=int), per_page=current_app.config["PAGE_SIZE"])
+                          page=request.args.get("page", 1, type=database_id),
+                          per_page=current_app.config["PAGE_SIZE"])
     contracts, providers = contract_choices(session, current_user)
     args = wanted.args()
     here = url_for("review.queue", **args, **({"page": page.number} if page.number > 1 else {}))

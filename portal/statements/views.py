@@ -6,6 +6,7 @@ from flask_login import current_user
 
 from ..access import requires_role
 from ..db import get_session
+from ..hardening import database_id
 from ..objections.states import STATUS_LABELS
 from .queries import LINE_STATUS, get_statement_run, issued_runs, statement
 
@@ -19,7 +20,7 @@ DOCUMENT_ENDPOINTS = {"page": "finance.invoice", "pdf": "finance.invoice_pdf", "
 @requires_role("provider")
 def index():
     session = get_session()
-    page = issued_runs(session, current_user, page=request.args.get("page", 1, type=int),
+    page = issued_runs(session, current_user, page=request.args.get("page", 1, type=database_id),
                        per_page=current_app.config["PAGE_SIZE"])
     return render_template("statements/index.html", page=page, document_links=document_links)
 

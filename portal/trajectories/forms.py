@@ -12,6 +12,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 from wtforms.widgets import DateInput, TextInput
 
 from ..formatting import label
+from ..hardening import database_id
 from ..identifiers import InvalidIdentifier, clean_bsn, clean_kvk
 from ..clients.labels import FACT_LABELS
 from ..models.client_enums import ISCED_LEVELS, LADDER_RUNGS
@@ -50,6 +51,7 @@ class NlDateField(Field):
         text = " ".join(valuelist).strip() if valuelist else ""
         self.data = None
         if not text:
+            self.raw_data = []  # blank is empty: InputRequired then refuses it, as it does a missing field
             return
         for fmt in self.formats:
             try:
@@ -78,6 +80,7 @@ class NlDecimalField(Field):
         text = (valuelist[0] if valuelist else "").strip().replace(" ", "").replace("€", "")
         self.data = None
         if not text:
+            self.raw_data = []  # blank is empty: InputRequired then refuses it, as it does a missing field
             return
         if "," in text:
             text = text.replace(".", "").replace(",", ".")
@@ -95,7 +98,7 @@ class NlDecimalField(Field):
 
 def optional_int(value) -> int | None:
     """Coerce a select's value to an id; the empty first option is None."""
-    return int(value) if value not in ("", None) else None
+    return database_id(value) if value not in ("", None) else None
 
 
 def _required(message: str):

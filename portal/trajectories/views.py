@@ -14,6 +14,7 @@ from .. import clock
 from ..access import (STAFF_ROLES, consortium_of, get_client, get_trajectory, requires_role, scope_municipalities,
                       scope_trajectories)
 from ..audit import record
+from ..hardening import database_id
 from ..db import get_session
 from ..evidence.storage import EvidenceRefused, read_upload
 from ..storage import get_storage
@@ -84,7 +85,7 @@ def index():
     form = _filter_form()
     valid = form.validate()
     filters = _filters_from(form) if valid else ListFilters()
-    page_number = request.args.get("page", 1, type=int) or 1
+    page_number = request.args.get("page", 1, type=database_id) or 1
     page = list_trajectories(get_session(), current_user, filters, page=page_number,
                              size=current_app.config["PAGE_SIZE"])
     args = {k: v for k, v in request.args.items() if k != "page" and v}
