@@ -30,6 +30,8 @@ from settlement import evaluate, parse_scenario, settlement_document  # noqa: E4
 
 MUNICIPALITIES = ["0361", "0373", "0383", "0385", "0396", "0398", "0399", "0416", "0417", "0432",
                   "0534", "0537", "0546", "0547", "0553", "0569", "0575", "0579", "0626", "0638"]
+TARGET_GROUPS = ["statushouder", "jongere", "50plus", "arbeidsbeperkt"]
+BENEFITS = ["participatiewet", "ww", "geen"]
 SEGMENTS = ["voortraject", "aanbodversterking", "arbeidsritme", "directe_bemiddeling", "sociale_activering"]
 
 
@@ -71,6 +73,7 @@ def generate(trajectories: int, contracts: int = 50, seed: int = 20260101) -> di
             contract["municipality_caps"] = {MUNICIPALITIES[c % 20]: max(1, trajectories // contracts // 30)}
         doc_contracts.append(contract)
 
+    doc_clients = []
     doc_trajectories = []
     doc_milestones = []
     m = 0
@@ -81,8 +84,16 @@ def generate(trajectories: int, contracts: int = 50, seed: int = 20260101) -> di
         ref = f"T{t:06d}"
         ended = rng.random() < 0.15
         end = start + timedelta(days=rng.randrange(30, 500)) if ended else None
+        municipality = rng.choice(MUNICIPALITIES)
+        client = {"ref": f"C{t:06d}", "bsn": _bsn(t), "municipality": municipality,
+                  "target_group": rng.choice(TARGET_GROUPS), "benefit": rng.choice(BENEFITS)}
+        if t % 10 == 0:  # a tenth have a history of facts, as long-running clients do
+            client["facts"] = [{"kind": "profile", "value": "P2", "valid_from": contract["start"]},
+                               {"kind": "target_group", "value": client["target_group"],
+                                "valid_from": contract["start"], "member": False}]
+        doc_clients.append(client)
         doc_trajectories.append({
-            "ref": ref, "contract": contract["code"], "municipality": rng.choice(MUNICIPALITIES),
+            "ref": ref, "contract": contract["code"], "municipality": municipality, "client": client["ref"],
             "start": start.isoformat(), "end": end and end.isoformat(),
             "end_reason": rng.choice(["moved", "work", "dropout", "deceased", "completed"]) if ended else None,
         })
@@ -111,9 +122,19 @@ def generate(trajectories: int, contracts: int = 50, seed: int = 20260101) -> di
         "municipalities": [{"code": code, "name": f"Gemeente {code}"} for code in MUNICIPALITIES],
         "providers": [{"code": f"P-{p}", "name": f"Bureau {p}"} for p in range(7)],
         "contracts": doc_contracts,
+        "clients": doc_clients,
         "trajectories": doc_trajectories,
         "milestones": doc_milestones,
     }
+
+
+def _bsn(n: int) -> str:
+    """Return the n-th distinct nine-digit number that passes the elfproef."""
+    head = f"{10_000_000 + n:08d}"
+    check = sum(int(d) * w for d, w in zip(head, (9, 8, 7, 6, 5, 4, 3, 2))) % 11
+    if check == 10:  # no last digit makes it pass: take the next head
+        return _bsn(n + 40_000_000)
+    return head + str(check)
 
 
 PHASES = ("load", "parse", "evaluate", "document")
