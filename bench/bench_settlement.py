@@ -30,8 +30,8 @@ from settlement import evaluate, parse_scenario, settlement_document  # noqa: E4
 
 MUNICIPALITIES = ["0361", "0373", "0383", "0385", "0396", "0398", "0399", "0416", "0417", "0432",
                   "0534", "0537", "0546", "0547", "0553", "0569", "0575", "0579", "0626", "0638"]
-TARGET_GROUPS = ["statushouder", "jongere", "50plus", "arbeidsbeperkt"]
-BENEFITS = ["participatiewet", "ww", "geen"]
+TARGET_GROUPS = ["statushouder", "jongere", "50plus", "arbeidsbeperking"]  # the portal's vocabularies,
+BENEFITS = ["participatiewet", "ww", "none"]  # so that bench_import.py can import the same scenario
 SEGMENTS = ["voortraject", "aanbodversterking", "arbeidsritme", "directe_bemiddeling", "sociale_activering"]
 
 
@@ -88,7 +88,7 @@ def generate(trajectories: int, contracts: int = 50, seed: int = 20260101) -> di
         client = {"ref": f"C{t:06d}", "bsn": _bsn(t), "municipality": municipality,
                   "target_group": rng.choice(TARGET_GROUPS), "benefit": rng.choice(BENEFITS)}
         if t % 10 == 0:  # a tenth have a history of facts, as long-running clients do
-            client["facts"] = [{"kind": "profile", "value": "P2", "valid_from": contract["start"]},
+            client["facts"] = [{"kind": "language_level", "value": "b1", "valid_from": contract["start"]},
                                {"kind": "target_group", "value": client["target_group"],
                                 "valid_from": contract["start"], "member": False}]
         doc_clients.append(client)
