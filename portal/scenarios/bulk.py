@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, TypeVar
 
-from sqlalchemy import insert, select
+from sqlalchemy import ARRAY, any_, bindparam, insert, select
 from sqlalchemy.orm import Session
 
 from .. import clock
@@ -36,26 +36,44 @@ def existing(session: Session, column, values: Iterable) -> set:
     values = list(values)
     found: set = set()
     for part in chunks(values):
-        found.update(session.scalars(select(column).where(column.in_(part))))
+        found.update(session.scalars(select(column).where(_among(session, column, part))))
     return found
 
 
+def _among(session: Session, column, values: Sequence):
+    # PostgreSQL takes the keys as one array parameter, not thousands of them.
+    if session.connection().dialect.name == "postgresql":
+        return column == any_(bindparam("keys", list(values), type_=ARRAY(column.type)))
+    return column.in_(values)
+
+
 def insert_returning_ids(session: Session, model, rows: list[dict[str, Any]]) -> list[int]:
-    """Insert rows that have a unique `ref` (one executemany) and return their new ids in the order of the rows."""
-    # A plain executemany and one keyed SELECT: RETURNING with ordered rows makes SQLite send
-    # one statement per row, and the ORM's bulk insert splits rows per pattern of None values.
+    """Insert rows that have a unique `ref` and return their new ids in the order of the rows."""
+    # An insert and one keyed SELECT: RETURNING with ordered rows makes SQLite send one
+    # statement per row, and the ORM's bulk insert splits rows per pattern of None values.
     if not rows:
         return []
     insert_rows(session, model, rows)
     refs = [row["ref"] for row in rows]
-    ids = dict(session.execute(select(model.ref, model.id).where(model.ref.in_(refs))).all())
+    ids = dict(session.execute(select(model.ref, model.id).where(_among(session, model.ref, refs))).all())
     return [ids[ref] for ref in refs]
 
 
 def insert_rows(session: Session, model, rows: list[dict[str, Any]]) -> None:
-    """Insert rows with one executemany."""
-    if rows:
-        session.connection().execute(insert(model.__table__), rows)
+    """Insert rows (all with the same keys, every NOT NULL column given): COPY on PostgreSQL, else executemany."""
+    if not rows:
+        return
+    connection = session.connection()
+    if connection.dialect.name != "postgresql":
+        connection.execute(insert(model.__table__), rows)
+        return
+    # psycopg sends an executemany as one INSERT per row; COPY streams the rows in one statement.
+    columns = list(rows[0])
+    names = ", ".join(f'"{name}"' for name in columns)
+    with connection.connection.driver_connection.cursor() as cursor:
+        with cursor.copy(f'COPY "{model.__table__.name}" ({names}) FROM STDIN') as copy:
+            for row in rows:
+                copy.write_row([row[name] for name in columns])
 
 
 def client_hashes(clients: Sequence) -> list[str]:
