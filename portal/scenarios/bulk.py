@@ -18,6 +18,7 @@ from .. import models as m
 from ..audit import record
 from ..bsn_vault import bsn_encrypter, bsn_hasher
 from ..clients.facts import UNDATED
+from ..models.history import as_text
 
 CHUNK = 5000
 Progress = Callable[[str, int, int], None]
@@ -74,6 +75,17 @@ def insert_rows(session: Session, model, rows: list[dict[str, Any]]) -> None:
         with cursor.copy(f'COPY "{model.__table__.name}" ({names}) FROM STDIN') as copy:
             for row in rows:
                 copy.write_row([row[name] for name in columns])
+
+
+def insert_first_versions(session: Session, subject: str, fields: dict[str, str], rows: list[dict[str, Any]],
+                          ids: list[int]) -> None:
+    """Write the first version of every versioned field the new rows give a value (as the ORM's flush hook does)."""
+    now = clock.now()
+    other = "claim_id" if subject == "trajectory_id" else "trajectory_id"
+    insert_rows(session, m.FactVersion, [
+        {subject: row_id, other: None, "field": field, "value": as_text(row[attribute]), "previous_value": None,
+         "recorded_at": now, "source": "recorded"}
+        for row, row_id in zip(rows, ids) for field, attribute in fields.items() if row[attribute] is not None])
 
 
 def client_hashes(clients: Sequence) -> list[str]:

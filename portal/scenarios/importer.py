@@ -20,7 +20,9 @@ from ..audit import record
 from ..clients.scenario import fact_problems
 from ..contracts.terms import record_first_version
 from ..models.enums import BENEFITS, TARGET_GROUPS
-from .bulk import Progress, chunks, client_hashes, existing, insert_clients, insert_returning_ids, insert_rows
+from ..models.history import CLAIM_FIELDS, TRAJECTORY_FIELDS
+from .bulk import (Progress, chunks, client_hashes, existing, insert_clients, insert_first_versions,
+                   insert_returning_ids, insert_rows)
 
 
 class ImportRefused(Exception):
@@ -86,7 +88,9 @@ def _insert_trajectories(session: Session, trajectories, contracts: dict[str, m.
                              client_id=clients.get(t.client), municipality_id=municipality_ids[t.municipality],
                              status="ended" if ended else "active", referred_on=t.start, start=t.start, end=t.end,
                              end_reason=t.end_reason, plan_status="none"))
-        ids.update(zip((t.ref for t in part), insert_returning_ids(session, m.Trajectory, rows)))
+        new_ids = insert_returning_ids(session, m.Trajectory, rows)
+        ids.update(zip((t.ref for t in part), new_ids))
+        insert_first_versions(session, "trajectory_id", TRAJECTORY_FIELDS, rows, new_ids)
         done += len(part)
         progress("trajectories", done, len(trajectories))
     return ids
@@ -104,6 +108,7 @@ def _insert_milestones(session: Session, milestones, trajectories: dict[str, int
                              submitted=ms.submitted, review="pending" if last is None else STATUS_OF[last.decision],
                              reviewed=None if last is None else last.date))
         claim_ids = insert_returning_ids(session, m.MilestoneClaim, rows)
+        insert_first_versions(session, "claim_id", CLAIM_FIELDS, rows, claim_ids)
         insert_rows(session, m.Review, [dict(claim_id=claim_id, decision=d.decision, decided_on=d.date, decided_at=now,
                                              reason_text="Overgenomen uit import")
                                         for ms, claim_id in zip(part, claim_ids) for d in ms.reviews])
