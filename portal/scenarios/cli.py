@@ -6,6 +6,7 @@ import sys
 from datetime import date
 
 import click
+import orjson
 import settlement
 from settlement.scenario_fast import read_scenario
 from flask.cli import AppGroup, with_appcontext
@@ -119,7 +120,11 @@ def preview_command(code: str, as_of: str, as_json: bool) -> None:
     session = get_session()
     result = preview(session, _contract_or_fail(session, code), _parse_date(as_of, "--as-of"))
     if as_json:
-        sys.stdout.write(json.dumps(preview_document(result), indent=2) + "\n")
+        # orjson writes what json.dumps(indent=2) would, without its pure-Python indenting encoder.
+        document = preview_document(result)
+        sys.stdout.flush()
+        sys.stdout.buffer.write(orjson.dumps(document, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE))
+        sys.stdout.buffer.flush()
         return
     totals = result.totals
     click.echo(f"{result.code} as of {result.as_of}: payable {totals.payable}, withheld {totals.withheld}, "
