@@ -2,8 +2,10 @@
 
     .venv/bin/python bench/bench_settlement.py [--quick] [--trajectories N] [--repeat R]
 
-Generates a seeded scenario (100,000 trajectories, ~170,000 claims over 50 contracts by
-default) to a temporary file and times, in one process: json.load of the file (the
+Generates a seeded scenario (100,000 trajectories and clients, ~170,000 claims over 50
+contracts by default) to a temporary file and times first the whole command a user runs,
+`python -m settlement evaluate FILE`, against a process that only json.loads the file (the
+targets: ≤ 3× its time, ≤ 2× its peak memory), then, in one process: json.load of the file (the
 baseline), parse_scenario (validation), evaluate, and settlement_document. It prints
 evaluation ÷ json.load for "evaluate only" and "parse + evaluate" (target ≤ 3×), the
 peak memory, and the same run at a tenth of the size to check that time grows linearly
@@ -17,6 +19,7 @@ import json
 import os
 import random
 import resource
+import subprocess
 import sys
 import tempfile
 import time
@@ -24,7 +27,8 @@ import tracemalloc
 from datetime import date, timedelta
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 
 from settlement import evaluate, parse_scenario, settlement_document  # noqa: E402
 
@@ -239,15 +243,50 @@ def _linear(name: str, wall: float, cpu: float) -> None:
     print(f"  {name:<12}{wall:7.2f}× {_verdict(wall <= 12):<8}{cpu:7.2f}× {_verdict(cpu <= 12)}")
 
 
+def run_process(argv: list[str]) -> tuple[float, float, float]:
+    """Run a command with stdout discarded; return (wall s, CPU s, peak RSS MiB) of that process alone."""
+    started = time.perf_counter()
+    process = subprocess.Popen(argv, cwd=ROOT, stdout=subprocess.DEVNULL)
+    _, status, usage = os.wait4(process.pid, 0)
+    if status:
+        raise SystemExit(f"{argv}: exit status {status}")
+    return time.perf_counter() - started, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
+
+
+def whole_processes(trajectories: int, repeat: int) -> None:
+    """`python -m settlement evaluate FILE` ÷ a process doing json.load of FILE (targets: ≤ 3× time, ≤ 2× memory)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "scenario.json")
+        with open(path, "w") as file:
+            json.dump(generate(trajectories), file)
+        load = [sys.executable, "-c", f"import json\nwith open({path!r}, 'rb') as f: json.load(f)"]
+        engine = [sys.executable, "-m", "settlement", "evaluate", path]
+        best = {"load": [float("inf")] * 3, "evaluate": [float("inf")] * 3}
+        for _ in range(repeat):  # taking turns, so that a busy machine slows both alike
+            for name, argv in (("load", load), ("evaluate", engine)):
+                best[name] = [min(a, b) for a, b in zip(best[name], run_process(argv))]
+    (lw, lc, lm), (ew, ec, em) = best["load"], best["evaluate"]
+    print(f"\nwhole processes, {trajectories:,} trajectories with clients, best of {repeat}:")
+    print(f"  {'':34}{'wall s':>8}{'CPU s':>8}{'peak MiB':>10}")
+    print(f"  {'python -c json.load(FILE)':34}{lw:8.2f}{lc:8.2f}{lm:10.0f}")
+    print(f"  {'python -m settlement evaluate':34}{ew:8.2f}{ec:8.2f}{em:10.0f}")
+    print(f"  target ≤ 3× json.load: wall {ew / lw:.2f}× {_verdict(ew / lw <= 3)}, CPU {ec / lc:.2f}× "
+          f"{_verdict(ec / lc <= 3)}; target ≤ 2× its peak memory: {em / lm:.2f}× {_verdict(em / lm <= 2)}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="a tenth of the size (10,000 trajectories)")
     parser.add_argument("--trajectories", type=int, default=None)
     parser.add_argument("--repeat", type=int, default=5, help="rounds; the fastest run of each phase counts")
     parser.add_argument("--no-memory", action="store_true", help="skip the tracemalloc run (slow)")
+    parser.add_argument("--processes-only", action="store_true", help="only the whole-process comparison")
     args = parser.parse_args()
     full = args.trajectories or (10_000 if args.quick else 100_000)
     small = max(full // 10, 1)
+    whole_processes(full, max(3, args.repeat // 2))
+    if args.processes_only:
+        return
 
     print(f"python {sys.version.split()[0]}, fastest of {args.repeat} rounds per phase, "
           f"load average {os.getloadavg()[0]:.2f}\n")
