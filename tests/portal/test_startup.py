@@ -25,7 +25,7 @@ def test_making_a_pdf_still_loads_weasyprint():
 
 def test_the_dummy_hash_has_the_parameters_of_a_real_one():
     # In a fresh process: the test session swaps in fast hashing (and its own dummy hash).
-    code = ("from argon2 import PasswordHasher; from portal.auth.passwords import _DUMMY_HASH as h; p = PasswordHasher(); "
-            "print(p.verify(h, 'not-a-real-password') and not p.check_needs_rehash(h))")
+    code = ("from argon2 import PasswordHasher; from portal.auth.passwords import _DUMMY_HASH as h; "
+            "p = PasswordHasher(); print(p.verify(h, 'not-a-real-password') and not p.check_needs_rehash(h))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
     assert done.stdout.strip() == "True"  # it costs what a stored hash costs
