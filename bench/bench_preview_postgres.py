@@ -14,8 +14,10 @@ and prints both and their ratio (target: preview ≤ 3× the raw SELECT). It onl
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import statistics
+import subprocess
 import sys
 import time
 from datetime import date, timedelta
@@ -108,6 +110,47 @@ def median_ms(fn, repeat: int) -> float:
     return statistics.median(times)
 
 
+SELECT_SCRIPT = """
+import sys
+from sqlalchemy import create_engine, text
+engine = create_engine(sys.argv[1])
+with engine.connect() as c:
+    contract = c.execute(text("SELECT id FROM contract WHERE code = :code"), {"code": sys.argv[2]}).scalar()
+    trajectories = c.execute(text(
+        "SELECT t.ref, m.cbs_code, t.start, t.\\"end\\", t.end_reason FROM trajectory t "
+        "JOIN municipality m ON m.id = t.municipality_id WHERE t.contract_id = :c AND t.start IS NOT NULL"),
+        {"c": contract}).all()
+    claims = c.execute(text(
+        "SELECT c.ref, t.ref, c.type, c.date, c.submitted, c.review, c.reviewed FROM milestone_claim c "
+        "JOIN trajectory t ON t.id = c.trajectory_id WHERE t.contract_id = :c AND t.start IS NOT NULL"),
+        {"c": contract}).all()
+print(len(trajectories) + len(claims))
+"""
+
+
+def _process_seconds(argv: list[str], env: dict) -> float:
+    began = time.perf_counter()
+    subprocess.run(argv, cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
+    return time.perf_counter() - began
+
+
+def command_vs_script(url: str, code: str, repeat: int) -> None:
+    """`flask settlement preview --json` as a whole process ÷ a Python script selecting the same rows."""
+    env = dict(os.environ, DATABASE_URL=url, PORTAL_DEMO="1")
+    python, flask = str(ROOT / ".venv/bin/python"), str(ROOT / ".venv/bin/flask")
+    command = [flask, "--app", "wsgi", "settlement", "preview", "--contract", code, "--as-of", AS_OF.isoformat(),
+               "--json"]
+    script = [python, "-c", SELECT_SCRIPT, url, code]
+    times: dict[str, list[float]] = {"script": [], "command": []}
+    for _ in range(repeat):  # taking turns, so that a busy machine slows both alike
+        times["script"].append(_process_seconds(script, env))
+        times["command"].append(_process_seconds(command, env))
+    script_s, command_s = min(times["script"]), min(times["command"])
+    print(f"script selecting the rows : {script_s * 1000:8.0f} ms (whole process, best of {repeat})")
+    print(f"flask settlement preview  : {command_s * 1000:8.0f} ms (whole process, --json)")
+    print(f"ratio command / script    : {command_s / script_s:8.2f}x (target <= 3x)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--trajectories", type=int, default=2000)
@@ -134,6 +177,7 @@ def main() -> None:
         print(f"settlement preview     : {full:8.1f} ms (load facts + evaluate)")
         print(f"ratio preview / SELECT : {full / baseline:8.2f}x (target <= 3x)")
         engine.dispose()
+        command_vs_script(url, code, max(3, args.repeat // 2))
     finally:
         cluster.stop()
 

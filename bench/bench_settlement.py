@@ -2,8 +2,10 @@
 
     .venv/bin/python bench/bench_settlement.py [--quick] [--trajectories N] [--repeat R]
 
-Generates a seeded scenario (100,000 trajectories, ~170,000 claims over 50 contracts by
-default) to a temporary file and times, in one process: json.load of the file (the
+Generates a seeded scenario (100,000 trajectories and clients, ~170,000 claims over 50
+contracts by default) to a temporary file and times first the whole command a user runs,
+`python -m settlement evaluate FILE`, against a process that only json.loads the file (the
+targets: ≤ 3× its time, ≤ 2× its peak memory), then, in one process: json.load of the file (the
 baseline), parse_scenario (validation), evaluate, and settlement_document. It prints
 evaluation ÷ json.load for "evaluate only" and "parse + evaluate" (target ≤ 3×), the
 peak memory, and the same run at a tenth of the size to check that time grows linearly
@@ -17,6 +19,7 @@ import json
 import os
 import random
 import resource
+import subprocess
 import sys
 import tempfile
 import time
@@ -24,12 +27,15 @@ import tracemalloc
 from datetime import date, timedelta
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 
 from settlement import evaluate, parse_scenario, settlement_document  # noqa: E402
 
 MUNICIPALITIES = ["0361", "0373", "0383", "0385", "0396", "0398", "0399", "0416", "0417", "0432",
                   "0534", "0537", "0546", "0547", "0553", "0569", "0575", "0579", "0626", "0638"]
+TARGET_GROUPS = ["statushouder", "jongere", "50plus", "arbeidsbeperking"]  # the portal's vocabularies,
+BENEFITS = ["participatiewet", "ww", "none"]  # so that bench_import.py can import the same scenario
 SEGMENTS = ["voortraject", "aanbodversterking", "arbeidsritme", "directe_bemiddeling", "sociale_activering"]
 
 
@@ -71,6 +77,7 @@ def generate(trajectories: int, contracts: int = 50, seed: int = 20260101) -> di
             contract["municipality_caps"] = {MUNICIPALITIES[c % 20]: max(1, trajectories // contracts // 30)}
         doc_contracts.append(contract)
 
+    doc_clients = []
     doc_trajectories = []
     doc_milestones = []
     m = 0
@@ -81,8 +88,16 @@ def generate(trajectories: int, contracts: int = 50, seed: int = 20260101) -> di
         ref = f"T{t:06d}"
         ended = rng.random() < 0.15
         end = start + timedelta(days=rng.randrange(30, 500)) if ended else None
+        municipality = rng.choice(MUNICIPALITIES)
+        client = {"ref": f"C{t:06d}", "bsn": _bsn(t), "municipality": municipality,
+                  "target_group": rng.choice(TARGET_GROUPS), "benefit": rng.choice(BENEFITS)}
+        if t % 10 == 0:  # a tenth have a history of facts, as long-running clients do
+            client["facts"] = [{"kind": "language_level", "value": "b1", "valid_from": contract["start"]},
+                               {"kind": "target_group", "value": client["target_group"],
+                                "valid_from": contract["start"], "member": False}]
+        doc_clients.append(client)
         doc_trajectories.append({
-            "ref": ref, "contract": contract["code"], "municipality": rng.choice(MUNICIPALITIES),
+            "ref": ref, "contract": contract["code"], "municipality": municipality, "client": client["ref"],
             "start": start.isoformat(), "end": end and end.isoformat(),
             "end_reason": rng.choice(["moved", "work", "dropout", "deceased", "completed"]) if ended else None,
         })
@@ -111,9 +126,19 @@ def generate(trajectories: int, contracts: int = 50, seed: int = 20260101) -> di
         "municipalities": [{"code": code, "name": f"Gemeente {code}"} for code in MUNICIPALITIES],
         "providers": [{"code": f"P-{p}", "name": f"Bureau {p}"} for p in range(7)],
         "contracts": doc_contracts,
+        "clients": doc_clients,
         "trajectories": doc_trajectories,
         "milestones": doc_milestones,
     }
+
+
+def _bsn(n: int) -> str:
+    """Return the n-th distinct nine-digit number that passes the elfproef."""
+    head = f"{10_000_000 + n:08d}"
+    check = sum(int(d) * w for d, w in zip(head, (9, 8, 7, 6, 5, 4, 3, 2))) % 11
+    if check == 10:  # no last digit makes it pass: take the next head
+        return _bsn(n + 40_000_000)
+    return head + str(check)
 
 
 PHASES = ("load", "parse", "evaluate", "document")
@@ -218,15 +243,50 @@ def _linear(name: str, wall: float, cpu: float) -> None:
     print(f"  {name:<12}{wall:7.2f}× {_verdict(wall <= 12):<8}{cpu:7.2f}× {_verdict(cpu <= 12)}")
 
 
+def run_process(argv: list[str]) -> tuple[float, float, float]:
+    """Run a command with stdout discarded; return (wall s, CPU s, peak RSS MiB) of that process alone."""
+    started = time.perf_counter()
+    process = subprocess.Popen(argv, cwd=ROOT, stdout=subprocess.DEVNULL)
+    _, status, usage = os.wait4(process.pid, 0)
+    if status:
+        raise SystemExit(f"{argv}: exit status {status}")
+    return time.perf_counter() - started, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
+
+
+def whole_processes(trajectories: int, repeat: int) -> None:
+    """`python -m settlement evaluate FILE` ÷ a process doing json.load of FILE (targets: ≤ 3× time, ≤ 2× memory)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "scenario.json")
+        with open(path, "w") as file:
+            json.dump(generate(trajectories), file)
+        load = [sys.executable, "-c", f"import json\nwith open({path!r}, 'rb') as f: json.load(f)"]
+        engine = [sys.executable, "-m", "settlement", "evaluate", path]
+        best = {"load": [float("inf")] * 3, "evaluate": [float("inf")] * 3}
+        for _ in range(repeat):  # taking turns, so that a busy machine slows both alike
+            for name, argv in (("load", load), ("evaluate", engine)):
+                best[name] = [min(a, b) for a, b in zip(best[name], run_process(argv))]
+    (lw, lc, lm), (ew, ec, em) = best["load"], best["evaluate"]
+    print(f"\nwhole processes, {trajectories:,} trajectories with clients, best of {repeat}:")
+    print(f"  {'':34}{'wall s':>8}{'CPU s':>8}{'peak MiB':>10}")
+    print(f"  {'python -c json.load(FILE)':34}{lw:8.2f}{lc:8.2f}{lm:10.0f}")
+    print(f"  {'python -m settlement evaluate':34}{ew:8.2f}{ec:8.2f}{em:10.0f}")
+    print(f"  target ≤ 3× json.load: wall {ew / lw:.2f}× {_verdict(ew / lw <= 3)}, CPU {ec / lc:.2f}× "
+          f"{_verdict(ec / lc <= 3)}; target ≤ 2× its peak memory: {em / lm:.2f}× {_verdict(em / lm <= 2)}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="a tenth of the size (10,000 trajectories)")
     parser.add_argument("--trajectories", type=int, default=None)
     parser.add_argument("--repeat", type=int, default=5, help="rounds; the fastest run of each phase counts")
     parser.add_argument("--no-memory", action="store_true", help="skip the tracemalloc run (slow)")
+    parser.add_argument("--processes-only", action="store_true", help="only the whole-process comparison")
     args = parser.parse_args()
     full = args.trajectories or (10_000 if args.quick else 100_000)
     small = max(full // 10, 1)
+    whole_processes(full, max(3, args.repeat // 2))
+    if args.processes_only:
+        return
 
     print(f"python {sys.version.split()[0]}, fastest of {args.repeat} rounds per phase, "
           f"load average {os.getloadavg()[0]:.2f}\n")

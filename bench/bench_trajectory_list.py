@@ -36,6 +36,7 @@ from portal.models import (Client, Consortium, Contract, MilestoneClaim, Municip
 from portal.trajectories.listing import ListFilters, filtered, rows_query  # noqa: E402
 from tests.pgcluster import Cluster  # noqa: E402
 from sessions import logged_in  # noqa: E402
+from throughput import gunicorn, requests_per_second, session_cookie  # noqa: E402
 
 SEGMENTS = ["voortraject", "aanbodversterking", "arbeidsritme", "directe_bemiddeling", "sociale_activering"]
 LAST_NAMES = ["de Vries", "Jansen", "Bakker", "El Amrani", "Visser", "Smit", "Yilmaz", "Meijer", "de Boer",
@@ -161,11 +162,46 @@ def explain(url: str, filters: ListFilters, user, label: str) -> None:
     engine.dispose()
 
 
+THROUGHPUT_PAGES = [
+    ("first page", "/trajecten"),
+    ("wacht op mij", "/trajecten?waiting=y"),
+    ("search last name 'jans'", "/trajecten?q=jans"),
+]
+
+
+def measure_throughput(url: str, seconds: float, rounds: int) -> None:
+    """Requests/s of the list pages ÷ GET /login, gunicorn with 2 workers (target ≥ 0.5; variants ≤ 2× the first)."""
+    token = "bench-throughput-session"
+    engine = create_engine(url, poolclass=NullPool)
+    with engine.begin() as c:
+        c.execute(text("UPDATE \"user\" SET session_token = :t WHERE id = 1"), {"t": token})
+    engine.dispose()
+    cookie = session_cookie(1, token)
+    best: dict[str, float] = {}
+    with gunicorn(url, workers=2) as address:
+        for _round in range(rounds):  # the pages take turns, so that a busy machine slows them alike
+            for label, path in [("GET /login (baseline)", "/login"), *THROUGHPUT_PAGES]:
+                rate = requests_per_second(address, path, None if path == "/login" else cookie, seconds)
+                best[label] = max(best.get(label, 0.0), rate)
+    login = best["GET /login (baseline)"]
+    first = best["first page"]
+    print(f"\nthroughput, gunicorn 2 workers, 4 client threads, best of {rounds} × {seconds:.0f} s:")
+    print(f"{'page':48s} {'req/s':>8s} {'÷ /login':>9s} {'first ÷':>8s}")
+    for label, rate in best.items():
+        print(f"{label:48s} {rate:8.1f} {rate / login:9.3f} {first / rate:8.2f}")
+    ratio = first / login
+    print(f"target first page ÷ /login ≥ 0.5: {ratio:.3f} {'met' if ratio >= 0.5 else 'NOT met'}")
+    slowest = max(first / best[label] for label, _ in THROUGHPUT_PAGES)
+    print(f"target slowest variant within 2× of the first page: {slowest:.2f}× {'met' if slowest <= 2 else 'NOT met'}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--trajectories", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=15)
     parser.add_argument("--explain", action="store_true", help="print the query plans of the list pages")
+    parser.add_argument("--seconds", type=float, default=5.0, help="per throughput measurement")
+    parser.add_argument("--rounds", type=int, default=3, help="throughput rounds (the best of each counts)")
     args = parser.parse_args()
     use_fast_hashing_for_tests()
     cluster = Cluster().start()
@@ -197,6 +233,7 @@ def main() -> None:
         export_ms = median_ms(client, "/trajecten/export.csv", max(3, args.repeat // 5))
         print(f"{'CSV export of all ' + format(counts['mine'], ',') + ' rows':48s} {export_ms:8.1f} "
               f"{export_ms / baseline:9.1f}")
+        measure_throughput(url, args.seconds, args.rounds)
         if args.explain:
             from portal.db import get_session
             with app.app_context():

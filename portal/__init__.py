@@ -31,13 +31,18 @@ def create_app(overrides: dict | None = None) -> Flask:
     login_manager.login_message = "Log in om deze pagina te zien."
     login_manager.login_message_category = "info"
 
+    from sqlalchemy import select
+    from sqlalchemy.orm import joinedload
+
     from .models import User
 
     from .auth import sessions
 
     @login_manager.user_loader
     def _load_user(user_id: str):
-        user = db.get_session().get(User, int(user_id))
+        # The user and its roles in one query (every request of a logged-in user runs this).
+        user = db.get_session().scalars(select(User).where(User.id == int(user_id))
+                                        .options(joinedload(User.grants))).unique().one_or_none()
         return user if user is not None and user.active and sessions.belongs_to(user) else None
 
     @app.before_request

@@ -12,7 +12,11 @@ def is_valid_bsn(value: object) -> bool:
         return False
     if value == "000000000":
         return False
-    return sum(int(digit) * weight for digit, weight in zip(value, _WEIGHTS)) % 11 == 0
+    # Spelt out rather than summed over _WEIGHTS: a scenario checks a BSN per client, and
+    # this is four times faster. The digits are ASCII bytes, 48 ("0") more than their value.
+    d = value.encode()
+    return (9 * d[0] + 8 * d[1] + 7 * d[2] + 6 * d[3] + 5 * d[4] + 4 * d[5] + 3 * d[6] + 2 * d[7] - d[8]
+            - 48 * sum(_WEIGHTS)) % 11 == 0
 
 
 def mask_bsn(value: str) -> str:

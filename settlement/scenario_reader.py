@@ -93,7 +93,7 @@ class _ScenarioParser(ContractReader):
         raw_clients = self.array(root, "clients", "")
         if raw_clients is not None:
             self.clients = {}
-            clients = [self.client(raw, join("clients", i)) for i, raw in enumerate(raw_clients)]
+            clients = self.client_list(raw_clients)
         trajectories = self.trajectory_list(self.items(root, "trajectories", ""))
         milestones = self.milestone_list(self.items(root, "milestones", ""))
         runs = self.run_dates(root)
@@ -167,6 +167,9 @@ class _ScenarioParser(ContractReader):
 
     # -- people and facts ------------------------------------------------------------
 
+    def client_list(self, items: list) -> list[Client | None]:
+        return [self.client(raw, join("clients", i)) for i, raw in enumerate(items)]
+
     def client(self, raw: Any, path: str) -> Client | None:
         obj = self.object(raw, path, CLIENT_REQUIRED, CLIENT_OPTIONAL)
         if obj is None:
@@ -207,6 +210,7 @@ class _ScenarioParser(ContractReader):
                                     valid_from=self.date(fact, "valid_from", fact_path),
                                     member=True if member is None else member))
         return tuple(facts)
+
     def trajectory_list(self, items: list) -> list[Trajectory]:
         # The fast path below builds a trajectory when every check passes at once;
         # anything off goes to `trajectory`, which names each problem. Scenarios have

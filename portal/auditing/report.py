@@ -5,11 +5,10 @@ from __future__ import annotations
 from functools import lru_cache
 
 import jinja2
-from weasyprint import HTML
 
 from .. import clock
 from ..invoicing.format import euro, nl_date
-from ..invoicing.pdf import TEMPLATE_DIR, AssetFetcher
+from ..invoicing.assets import TEMPLATE_DIR
 from ..models import AuditSample
 from .sampling import FINDING_LABELS, METHOD_LABELS, POPULATION_LABELS, Evaluation
 
@@ -32,5 +31,8 @@ def render_sample_html(sample: AuditSample, evaluation: Evaluation) -> str:
 
 def render_sample_pdf(sample: AuditSample, evaluation: Evaluation) -> bytes:
     """Render the sample report to PDF."""
+    from weasyprint import HTML  # loaded only when a PDF is made (it takes seconds)
+
+    from ..invoicing.pdf import AssetFetcher
     return HTML(string=render_sample_html(sample, evaluation), base_url=None,
                 url_fetcher=AssetFetcher()).write_pdf()

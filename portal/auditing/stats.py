@@ -11,7 +11,11 @@ import math
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from scipy import stats
+
+def _stats():
+    # Imported on first use: loading SciPy would add half a second to every start of the app.
+    from scipy import stats
+    return stats
 
 
 class SamplingError(ValueError):
@@ -20,7 +24,7 @@ class SamplingError(ValueError):
 
 def confidence_factor(errors: int, confidence: float) -> float:
     """Return the Poisson upper-limit factor R(k) for `errors` errors at `confidence` (3.0 for 0 at 95 %)."""
-    return float(stats.gamma.ppf(confidence, errors + 1))
+    return float(_stats().gamma.ppf(confidence, errors + 1))
 
 
 def mus_sample_size(book_value: Decimal, tolerable: Decimal, expected: Decimal, confidence: float) -> int:
@@ -34,7 +38,7 @@ def mus_sample_size(book_value: Decimal, tolerable: Decimal, expected: Decimal, 
         raise SamplingError("Verwachte afwijking: moet nul of meer en kleiner dan de toelaatbare afwijking zijn.")
     t, e = float(tolerable / book_value), float(expected / book_value)
     n = max(1, math.ceil(confidence_factor(0, confidence) / t))
-    while stats.gamma.ppf(confidence, 1 + n * e) > n * t:
+    while _stats().gamma.ppf(confidence, 1 + n * e) > n * t:
         n += 1
         if n > 1_000_000:
             raise SamplingError("Verwachte afwijking: te dicht bij de toelaatbare afwijking om te plannen.")
@@ -54,9 +58,9 @@ def attribute_sample_size(tolerable_rate: float, expected_rate: float, confidenc
     for n in range(1, limit + 1):
         expected_deviations = math.ceil(n * expected_rate - 1e-9)
         if population is None:
-            p = stats.binom.cdf(expected_deviations, n, tolerable_rate)
+            p = _stats().binom.cdf(expected_deviations, n, tolerable_rate)
         else:
-            p = stats.hypergeom.cdf(expected_deviations, population, math.ceil(tolerable_rate * population), n)
+            p = _stats().hypergeom.cdf(expected_deviations, population, math.ceil(tolerable_rate * population), n)
         if p <= risk:
             return n
     if population is not None:
@@ -70,10 +74,10 @@ def upper_deviation_rate(deviations: int, sample: int, confidence: float, popula
     if sample <= 0:
         return 1.0
     if population is None:
-        return 1.0 if deviations >= sample else float(stats.beta.ppf(confidence, deviations + 1, sample - deviations))
+        return 1.0 if deviations >= sample else float(_stats().beta.ppf(confidence, deviations + 1, sample - deviations))
     risk = 1 - confidence
     for bad in range(deviations, population + 1):
-        if stats.hypergeom.cdf(deviations, population, bad, sample) <= risk:
+        if _stats().hypergeom.cdf(deviations, population, bad, sample) <= risk:
             return bad / population
     return 1.0
 

@@ -45,12 +45,14 @@ def contract_terms(contract: m.Contract, cap_codes: dict[int, str]) -> settlemen
 
 
 def load_contract(session: Session, code: str) -> m.Contract | None:
-    """Load a contract with every child the engine needs (one query per child table)."""
-    return session.scalar(
+    """Load a contract with every child the engine needs, in two round trips."""
+    # The short lists (a few rows each) come joined to the contract in one query; their product
+    # stays in the tens of rows. The caps, one per municipality, get a query of their own.
+    return session.scalars(
         select(m.Contract).where(m.Contract.code == code).options(
-            joinedload(m.Contract.provider), selectinload(m.Contract.tranches), selectinload(m.Contract.staffel),
-            selectinload(m.Contract.excluded_end_reasons), selectinload(m.Contract.funding),
-            selectinload(m.Contract.municipality_caps).joinedload(m.MunicipalityCap.municipality)))
+            joinedload(m.Contract.provider), joinedload(m.Contract.tranches), joinedload(m.Contract.staffel),
+            joinedload(m.Contract.excluded_end_reasons), joinedload(m.Contract.funding),
+            selectinload(m.Contract.municipality_caps).joinedload(m.MunicipalityCap.municipality))).unique().first()
 
 
 def terms_as_recorded(contract: m.Contract, at: datetime | None) -> settlement.Contract:
@@ -77,7 +79,8 @@ def load_facts(session: Session, contract: m.Contract, recorded_at: datetime | N
     connection = session.connection()
     trajectory_rows = connection.execute(
         select(m.Trajectory.id, m.Trajectory.ref, m.Trajectory.municipality_id, m.Trajectory.start,
-               m.Trajectory.end, m.Trajectory.end_reason, client.ref)
+               m.Trajectory.end, m.Trajectory.end_reason, client.ref, m.Municipality.cbs_code)
+        .join(m.Municipality, m.Municipality.id == m.Trajectory.municipality_id)
         .outerjoin(client, client.id == m.Trajectory.client_id)
         .where(m.Trajectory.contract_id == contract.id, m.Trajectory.start.is_not(None))).all()
     claim_rows = connection.execute(
@@ -86,13 +89,17 @@ def load_facts(session: Session, contract: m.Contract, recorded_at: datetime | N
         .join(m.Trajectory, m.Trajectory.id == m.MilestoneClaim.trajectory_id)
         .where(m.Trajectory.contract_id == contract.id, m.Trajectory.start.is_not(None))).all()
     decisions = _review_histories(connection, contract, recorded_at)
-    if recorded_at is not None:
-        trajectory_rows, claim_rows = _as_recorded(connection, contract, trajectory_rows, claim_rows, recorded_at)
-    cbs = dict(connection.execute(select(m.Municipality.id, m.Municipality.cbs_code)).all())
     # `_make` takes every field positionally, in declaration order: the bulk constructor of the engine's facts.
     make_trajectory = settlement.Trajectory._make
-    trajectories = [make_trajectory(ref, contract.code, cbs[municipality_id], start, client_ref, end, end_reason)
-                    for _id, ref, municipality_id, start, end, end_reason, client_ref in trajectory_rows]
+    if recorded_at is None:
+        trajectories = [make_trajectory(ref, contract.code, cbs_code, start, client_ref, end, end_reason)
+                        for _id, ref, _municipality, start, end, end_reason, client_ref, cbs_code in trajectory_rows]
+    else:  # a versioned municipality is an id, so the codes of all of them are needed
+        trajectory_rows, claim_rows = _as_recorded(connection, contract, [row[:7] for row in trajectory_rows],
+                                                   claim_rows, recorded_at)
+        cbs = dict(connection.execute(select(m.Municipality.id, m.Municipality.cbs_code)).all())
+        trajectories = [make_trajectory(ref, contract.code, cbs[municipality_id], start, client_ref, end, end_reason)
+                        for _id, ref, municipality_id, start, end, end_reason, client_ref in trajectory_rows]
     milestones = [_milestone(claim_id, ref, trajectory, type_, happened, submitted, review, reviewed, decisions)
                   for claim_id, ref, trajectory, type_, happened, submitted, review, reviewed in claim_rows]
     return ContractFacts(terms_as_recorded(contract, recorded_at), trajectories, milestones)

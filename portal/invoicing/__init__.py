@@ -17,8 +17,16 @@ from .document import (
     vat_amount,
 )
 from .format import euro, nl_date, nl_percent
-from .pdf import render_invoice_pdf
 from .ubl import UblError, render_ubl
+
+
+
+def render_invoice_pdf(doc: InvoiceDocument, *, ubl_xml: bytes | None = None) -> bytes:
+    """Render the invoice's PDF (see portal.invoicing.pdf)."""
+    # Imported here: WeasyPrint takes a second or two to load, and only making a PDF needs it.
+    from .pdf import render_invoice_pdf as render
+    return render(doc, ubl_xml=ubl_xml)
+
 
 __all__ = [
     "AnnexLine", "DocumentLine", "InvalidDocument", "InvoiceDocument", "Party", "UblError",

@@ -25,6 +25,7 @@ import pydyf
 from weasyprint import HTML, Attachment, URLFetcher
 from weasyprint.urls import URLFetcherResponse
 
+from .assets import ASSET_SCHEME, TEMPLATE_DIR
 from .document import InvoiceDocument
 from .format import amount_nl, euro, nl_date, nl_percent
 from .labels import (
@@ -38,9 +39,7 @@ from .labels import (
 
 log = logging.getLogger(__name__)
 
-TEMPLATE_DIR = Path(__file__).resolve().parents[2] / "templates" / "documents"
 TEMPLATE_NAME = "invoice.html"
-ASSET_SCHEME = "resultaatportaal-asset"
 #: File types in templates/documents/ the fetcher may serve; never the templates.
 ASSET_TYPES = {
     ".css": "text/css",

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from .. import clock
 from ..formatting import euro, label, nl_date, percent
-from ..invoicing.pdf import ASSET_SCHEME, TEMPLATE_DIR, AssetFetcher
+from ..invoicing.assets import ASSET_SCHEME, TEMPLATE_DIR
 from .charts import ChartData, render_svg
 from .dashboard import GroupRow, SegmentFigures, dashboard, group_rows
 from .filters import Filters, period_range
@@ -94,7 +94,9 @@ def render_report_html(report: Report) -> str:
 
 
 def render_report_pdf(report: Report) -> bytes:
-    from weasyprint import HTML
+    from weasyprint import HTML  # loaded only when a PDF is made (it takes seconds)
+
+    from ..invoicing.pdf import AssetFetcher
     return HTML(string=render_report_html(report), url_fetcher=AssetFetcher(), base_url=".").write_pdf()
 
 
