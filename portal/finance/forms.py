@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from .. import clock
@@ -65,6 +65,7 @@ class RunFilterForm(_GetForm):
     contract = SelectField("Contract", coerce=_optional_int, validate_choice=False)
     status = SelectField("Status", choices=choices(((s, label(s)) for s in RUN_STATES), "Alle statussen"),
                          validators=[Optional()])
+    mine = BooleanField("Door mij voorbereid")
 
 
 class InvoiceFilterForm(_GetForm):

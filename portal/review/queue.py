@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -22,6 +22,14 @@ def working_days_between(start: date, end: date) -> int:
     weeks, rest = divmod((end - start).days, 7)
     weekday = start.weekday()
     return weeks * 5 + sum(1 for i in range(1, rest + 1) if (weekday + i) % 7 < 5)
+
+
+def overdue_cutoff(today: date) -> date:
+    """Return the latest submission date that has waited more than the allowed working days by `today`."""
+    day = today
+    while working_days_between(day, today) <= OVERDUE_AFTER_WORKING_DAYS:
+        day -= timedelta(days=1)
+    return day
 
 
 @dataclass(frozen=True)
@@ -57,7 +65,8 @@ class Page:
 
 
 def pending_claims(session: Session, user: User, *, today: date, contract_id: int | None = None,
-                   provider_id: int | None = None, page: int = 1, per_page: int = 50) -> Page:
+                   provider_id: int | None = None, overdue: bool = False, page: int = 1,
+                   per_page: int = 50) -> Page:
     """Return one page of pending claims in the user's scope, oldest submission first."""
     query = (select(MilestoneClaim.id, MilestoneClaim.ref, MilestoneClaim.type, MilestoneClaim.date,
                     MilestoneClaim.submitted, Trajectory.id, Trajectory.ref, Contract.code, Provider.name,
@@ -70,6 +79,8 @@ def pending_claims(session: Session, user: User, *, today: date, contract_id: in
         query = query.where(Trajectory.contract_id == contract_id)
     if provider_id is not None:
         query = query.where(Trajectory.provider_id == provider_id)
+    if overdue:
+        query = query.where(MilestoneClaim.submitted <= overdue_cutoff(today))
     total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
     pages = max(1, math.ceil(total / per_page))
     number = min(max(page, 1), pages)

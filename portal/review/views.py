@@ -25,9 +25,10 @@ bp = Blueprint("review", __name__)
 @requires_role("reviewer")
 def queue():
     session = get_session()
-    filters = {"contract": request.args.get("contract", type=int), "bureau": request.args.get("bureau", type=int)}
+    filters = {"contract": request.args.get("contract", type=int), "bureau": request.args.get("bureau", type=int),
+               "overdue": 1 if request.args.get("overdue") == "1" else None}
     page = pending_claims(session, current_user, today=clock.today(), contract_id=filters["contract"],
-                          provider_id=filters["bureau"], page=request.args.get("page", 1, type=int),
+                          provider_id=filters["bureau"], overdue=bool(filters["overdue"]), page=request.args.get("page", 1, type=int),
                           per_page=current_app.config["PAGE_SIZE"])
     contracts, providers = filter_choices(session)
     args = {k: v for k, v in filters.items() if v is not None}

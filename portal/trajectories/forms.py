@@ -14,6 +14,7 @@ from wtforms.widgets import DateInput, TextInput
 from ..formatting import label
 from ..identifiers import InvalidIdentifier, clean_bsn, clean_kvk
 from ..clients.labels import FACT_LABELS
+from .worklists import WORKLISTS
 from ..models.client_enums import ISCED_LEVELS, LADDER_RUNGS
 from ..models.enums import (BENEFIT_ENDINGS, BENEFITS, CONTRACT_TYPES, END_REASONS, EVIDENCE_KINDS, SEGMENTS,
                             TARGET_GROUPS, TRAJECTORY_STATES)
@@ -240,6 +241,7 @@ class ListFilterForm(FlaskForm):
                           validators=[Optional()])
     profile = SelectField("Cliëntprofiel (vandaag)", validators=[Optional()])  # choices: the admin's list
     waiting = BooleanField("Wacht op mij")
+    work = SelectField("Werklijst", choices=choices(WORKLISTS.items(), "Geen"), validators=[Optional()])
     sort = SelectField("Sorteren op", choices=choices([("ref", "Trajectnummer"), ("start", "Startdatum"),
                                                        ("status", "Status"), ("municipality", "Gemeente")]),
                        validators=[Optional()])

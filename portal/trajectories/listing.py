@@ -14,6 +14,7 @@ from ..access import scope_trajectories
 from ..clients.ladder import proposed_measurements
 from ..clients.facts import clients_in_target_group, clients_with_benefit, clients_with_profile, target_groups_on
 from ..models import Client, Contract, MilestoneClaim, Municipality, Provider, Trajectory, User
+from .worklists import rejected_not_reclaimed, worklist_condition
 
 SORTS = ("ref", "start", "status", "municipality")
 REF = re.compile(r"[A-Za-z]\d+")
@@ -28,6 +29,7 @@ class ListFilters:
     benefit: str | None = None        # the client's benefit today
     profile: str | None = None        # the client's profile today (a code of the admin's list)
     waiting: bool = False         # "wacht op mij": needs this user's action
+    work: str | None = None       # a named worklist of the start page (portal.trajectories.worklists)
     q: str | None = None          # trajectory ref, client ref or (part of) the client's last name
     sort: str = "ref"
     descending: bool = False
@@ -77,16 +79,13 @@ def waiting_condition(user: User, *, per_row: bool = False) -> ColumnElement[boo
     (per_row=True) as a correlated EXISTS, which then costs fifty index probes.
     """
     if user.has_role("provider"):
-        claim, newer = aliased(MilestoneClaim), aliased(MilestoneClaim)
-        not_reclaimed = ~exists().where(newer.trajectory_id == claim.trajectory_id, newer.type == claim.type,
-                                        newer.id > claim.id)
         if per_row:
+            claim, newer = aliased(MilestoneClaim), aliased(MilestoneClaim)
+            not_reclaimed = ~exists().where(newer.trajectory_id == claim.trajectory_id, newer.type == claim.type,
+                                            newer.id > claim.id)
             rejected = exists().where(claim.trajectory_id == Trajectory.id, claim.review == "rejected", not_reclaimed)
         else:
-            own = aliased(Trajectory)
-            rejected = Trajectory.id.in_(select(claim.trajectory_id).join(own, own.id == claim.trajectory_id)
-                                         .where(own.provider_id == user.provider_id, claim.review == "rejected",
-                                                not_reclaimed))
+            rejected = rejected_not_reclaimed(user.provider_id)
         return or_(Trajectory.status == "referred",
                    and_(Trajectory.plan_status == "returned", Trajectory.status.in_(("accepted", "active"))),
                    rejected)
@@ -115,6 +114,8 @@ def filtered(user: User, filters: ListFilters, query: Select) -> Select:
         query = query.where(Trajectory.client_id.in_(clients_with_profile(filters.profile, clock.today())))
     if filters.waiting:
         query = query.where(waiting_condition(user))
+    if filters.work:
+        query = query.where(worklist_condition(user, filters.work, clock.today()))
     q = (filters.q or "").strip()
     if REF.fullmatch(q):  # T000123 or C0042: a trajectory or client number, found through the unique indexes
         by_ref = union(select(Trajectory.id).where(Trajectory.ref == q.upper()),

@@ -59,13 +59,16 @@ def _filters_from(form: ListFilterForm) -> ListFilters:
     return ListFilters(status=form.status.data or None, segment=form.segment.data or None,
                        municipality_id=form.municipality.data or None, target_group=form.target_group.data or None,
                        benefit=form.benefit.data or None, profile=form.profile.data or None,
-                       waiting=bool(form.waiting.data), q=(form.q.data or "").strip() or None,
+                       waiting=bool(form.waiting.data), work=form.work.data or None, q=(form.q.data or "").strip() or None,
                        sort=form.sort.data or "ref", descending=form.direction.data == "desc")
 
 
 def _filter_form() -> ListFilterForm:
     form = ListFilterForm(formdata=request.args)
-    municipalities = get_session().execute(select(Municipality.id, Municipality.name).order_by(Municipality.name))
+    municipalities = select(Municipality.id, Municipality.name).order_by(Municipality.name)
+    if current_user.has_role("klantmanager") and not current_user.has_role("provider", *STAFF_ROLES):
+        municipalities = municipalities.where(Municipality.id == current_user.municipality_id)  # only its own
+    municipalities = get_session().execute(municipalities)
     form.municipality.choices = choices(((m.id, m.name) for m in municipalities), "Alle")
     profiles = get_session().execute(select(ClientProfile.code, ClientProfile.name)
                                      .order_by(ClientProfile.position, ClientProfile.name))
@@ -87,13 +90,15 @@ def index():
 
 
 @bp.route("/trajecten/export.csv")
-@requires_role("provider")
+@requires_role("provider", "klantmanager")
 def export():
     form = _filter_form()
     filters = _filters_from(form) if form.validate() else ListFilters()
     session = get_session()
     # The export holds client names: who exported what is recorded.
-    record(session, current_user, "trajectory.exported", "provider", current_user.provider_id,
+    owner = (("provider", current_user.provider_id) if current_user.has_role("provider")
+             else ("municipality", current_user.municipality_id))
+    record(session, current_user, "trajectory.exported", *owner,
            after={"filters": {k: v for k, v in vars(filters).items() if v}})
     session.commit()
     # The body is streamed after the request has ended, so it reads through a session of its own.
