@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from ..audit import record
+from ..notifications import service as notifications
 from ..formatting import label, nl_date
 from ..models import Client, Contract, Municipality, MunicipalityCap, Trajectory, User
 from .states import TrajectoryError
@@ -111,6 +112,7 @@ def refer_client(session: Session, actor: User, client: Client, contract: Contra
     record(session, actor, "trajectory.referred", "trajectory", trajectory.id,
            after={"ref": trajectory.ref, "client": client.ref, "contract": contract.code,
                   "segment": contract.segment, "referred_on": referred_on, "over_volume": bool(warnings)})
+    notifications.referred(session, trajectory)
     return trajectory
 
 

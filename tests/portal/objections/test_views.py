@@ -242,5 +242,5 @@ def test_the_start_page_and_menu_lead_to_the_objections(db, ow, reviewer_client,
     file_objection(db, ow.bureau, ow.line(ow.late), MOTIVATION)
     db.commit()
     html = reviewer_client.get("/start").get_data(as_text=True)
-    assert 'href="/bezwaren">Open bezwaren</a>' in html
+    assert 'href="/bezwaren?status=open" data-count="1">Open bezwaren' in html
     assert '<a href="/bezwaren">Bezwaren</a>' in html
