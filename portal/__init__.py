@@ -91,6 +91,7 @@ def _register_blueprints(app: Flask) -> None:
     from .clients.views import bp as clients_bp
     app.register_blueprint(clients_bp)
     from .results.views import bp as results_bp; app.register_blueprint(results_bp)  # noqa: E702
+    from .notifications.views import bp as notifications_bp; app.register_blueprint(notifications_bp)  # noqa: E702
 
 
 ERROR_PAGES = {

@@ -49,3 +49,4 @@ def register_commands(app: Flask) -> None:
     from .results.cli import results_command
     app.cli.add_command(results_command)
     from .history import cli as _history_commands  # noqa: F401 (adds replay and diff to the settlement group)
+    from .notifications.cli import notifications_cli; app.cli.add_command(notifications_cli)  # noqa: E702

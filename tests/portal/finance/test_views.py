@@ -330,8 +330,8 @@ def test_exports_download_as_csv_and_are_recorded(db, client, fw):
 def test_the_start_page_links_the_finance_work_and_the_menu_has_the_finance_pages(client, fw):
     login(client, fw.preparer)
     html = text(client.get("/start"))
-    assert '<a href="/afrekeningen">Afrekeningen ter goedkeuring</a>' in html
-    assert '<a href="/facturen">Gefactureerde documenten</a>' in html
+    assert '<a href="/afrekeningen?status=submitted" data-count="0">Afrekeningen ter goedkeuring' in html
+    assert '<a href="/facturen" data-count="0">Gefactureerde documenten' in html
     assert '<a href="/exports">Exports</a>' in html
 
 
