@@ -45,9 +45,17 @@ def upgrade() -> None:
                                 ondelete='CASCADE'),
         sa.PrimaryKeyConstraint('user_id', name='pk_notification_preference'),
     )
+    # recreate='never': rebuilding the table would drop its data-version triggers (migration 0009).
+    with op.batch_alter_table('client', schema=None, recreate='never') as batch_op:
+        batch_op.add_column(sa.Column('phone', sa.String(length=30), nullable=True))
+        batch_op.add_column(sa.Column('email', sa.String(length=200), nullable=True))
 
 
 def downgrade() -> None:
+    # recreate='never': rebuilding the table would drop its data-version triggers (migration 0009).
+    with op.batch_alter_table('client', schema=None, recreate='never') as batch_op:
+        batch_op.drop_column('email')
+        batch_op.drop_column('phone')
     op.drop_table('notification_preference')
     with op.batch_alter_table('notification', schema=None) as batch_op:
         batch_op.drop_index('ix_notification_user_read')

@@ -29,3 +29,11 @@ ROWS = [
     Row("notifications.settings", "GET", lambda w: "/account/meldingen", EVERYONE),
     Row("notifications.settings", "POST", lambda w: "/account/meldingen", EVERYONE, data=lambda w: {"mail": "digest"}),
 ]
+
+ROWS += [
+    Row("clients.details", "GET", lambda w: f"/clienten/{w.trajectory_a.client_id}/gegevens",
+        frozenset({"klantmanager_a"}), hidden=frozenset({"klantmanager_b"})),
+    Row("clients.details", "POST", lambda w: f"/clienten/{w.trajectory_a.client_id}/gegevens",
+        frozenset({"klantmanager_a"}), hidden=frozenset({"klantmanager_b"}),
+        data=lambda w: {"first_name": "Anna", "last_name": "Jansen", "phone": "06 12345678"}),
+]
