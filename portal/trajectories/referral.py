@@ -20,7 +20,8 @@ from .states import TrajectoryError
 OPEN_STATES = ("referred", "accepted", "active")
 
 
-NOT_PAID = "Een traject boven het volume wordt bij de afrekening geweigerd (OVER_VOLUME) en dus niet betaald."
+NOT_PAID = ("Het re-integratiebedrijf wordt voor dit traject niet betaald: een traject boven het volume wordt bij "
+            "de afrekening geweigerd (OVER_VOLUME).")
 
 
 class ReferralRefused(TrajectoryError):
@@ -33,7 +34,7 @@ class VolumeConfirmationNeeded(ReferralRefused):
     def __init__(self, warnings: list[str]):
         super().__init__(" ".join(warnings) + " " + NOT_PAID + " Bevestig dat u toch wilt aanmelden.",
                          "confirm_over_volume")
-        self.warnings = warnings
+        self.warnings = warnings + [NOT_PAID]
 
 
 def volume_warnings(session: Session, contract: Contract, municipality_id: int) -> list[str]:

@@ -28,6 +28,7 @@ from .export import export_rows
 from .forms import (AcceptForm, BsnSearchForm, ClaimForm, ClientForm, DeclineForm, EndForm, ListFilterForm,
                     PlacementForm, PlanApproveForm, PlanForm, PlanReturnForm, ReferralForm, choices)
 from .listing import ListFilters, list_trajectories
+from ..models.enums import END_REASONS
 from .progress import next_steps, timeline
 from .referral import VolumeConfirmationNeeded, referable_contracts, refer_client, referral_outlook
 from .states import TrajectoryError, allowed, plan_allowed
@@ -255,6 +256,9 @@ def end(trajectory_id: int):
     session = get_session()
     trajectory = get_trajectory(session, current_user, trajectory_id)
     form = EndForm()
+    neutral = {e.end_reason for e in trajectory.contract.excluded_end_reasons}
+    form.reason.choices = choices(((r, label(r) + (" (neutraal voor de norm)" if r in neutral else ""))
+                                   for r in END_REASONS), "Kies een reden")
     return _form_page("trajectories/end.html", trajectory, form,
                       lambda: service.end_trajectory(session, current_user, trajectory, end=form.end.data,
                                                      reason=form.reason.data, note=form.note.data),

@@ -79,7 +79,7 @@ def test_the_new_run_page_asks_for_contract_and_peildatum(client, fw):
     response = client.get("/afrekeningen/nieuw")
     html = text(response)
     assert response.status_code == 200
-    assert f'<option value="{CONTRACT}">' in html and 'value="2028-04-02"' in html
+    assert f'<option value="{CONTRACT}">' in html and 'value="02-04-2028"' in html
     assert '<label for="contract">Contract</label>' in html and '<label for="peildatum">Peildatum</label>' in html
     assert "Voorbeeld:" not in html
 

@@ -152,7 +152,7 @@ def test_the_objection_page_shows_line_claim_history_motivation_and_the_form(db,
     assert MOTIVATION in html and ow.late.ref in html and "Te laat ingediend" in html
     assert "01-05-2026" in html and "03-02-2026" in html and "04-04-2026" in html  # submitted, date, deadline
     assert "na de uiterste indiendatum" in html  # the explanation
-    assert "Gecorrigeerde indieningsdatum" in html and 'type="date"' in html
+    assert "Gecorrigeerde indieningsdatum" in html and 'pattern="' in html
     assert 'value="uphold"' in html and 'value="reject"' in html and 'name="reason"' in html
 
 
