@@ -18,6 +18,8 @@ from .worklists import rejected_not_reclaimed, worklist_condition
 
 SORTS = ("ref", "start", "status", "municipality")
 REF = re.compile(r"[A-Za-z]\d+")
+#: The width of the numbers the portal gives (T000201, C000042): shorter imported ones are shown this wide.
+DISPLAY_DIGITS = 6
 
 
 @dataclass(frozen=True)
@@ -96,6 +98,19 @@ def waiting_condition(user: User, *, per_row: bool = False) -> ColumnElement[boo
     return false()
 
 
+def ref_spellings(ref: str) -> list[str]:
+    """Every stored spelling of a number as shown (T000002 may be stored as T2, T0002, ..., T000002)."""
+    letter, number = ref[0].upper(), int(ref[1:])
+    return sorted({ref.upper()} | {f"{letter}{number:0{width}d}" for width in range(1, DISPLAY_DIGITS + 1)})
+
+
+def display_ref(ref: str | None) -> str:
+    """Show a number with one width (T0002 as T000002, like the portal's own T000201); other refs as they are."""
+    if ref and REF.fullmatch(ref) and len(ref) - 1 < DISPLAY_DIGITS:
+        return f"{ref[0]}{int(ref[1:]):0{DISPLAY_DIGITS}d}"
+    return ref or ""
+
+
 def filtered(user: User, filters: ListFilters, query: Select) -> Select:
     """Apply the user's scope and the filters to a query over trajectories."""
     query = scope_trajectories(user, query)
@@ -118,9 +133,10 @@ def filtered(user: User, filters: ListFilters, query: Select) -> Select:
         query = query.where(worklist_condition(user, filters.work, clock.today()))
     q = (filters.q or "").strip()
     if REF.fullmatch(q):  # T000123 or C0042: a trajectory or client number, found through the unique indexes
-        by_ref = union(select(Trajectory.id).where(Trajectory.ref == q.upper()),
+        refs = ref_spellings(q)
+        by_ref = union(select(Trajectory.id).where(Trajectory.ref.in_(refs)),
                        select(Trajectory.id).join(Client, Client.id == Trajectory.client_id)
-                       .where(Client.ref == q.upper()))
+                       .where(Client.ref.in_(refs)))
         query = query.where(Trajectory.id.in_(select(by_ref.subquery().c.id)))
     elif q:
         query = query.where(Trajectory.client_id.in_(select(Client.id).where(
@@ -128,9 +144,19 @@ def filtered(user: User, filters: ListFilters, query: Select) -> Select:
     return query
 
 
+def natural_ref(column=Trajectory.ref):
+    """A sort key that orders T0002 < T201 < T000300: the letter, then the number zero-padded to one width.
+
+    Refs are stored as made (T0002 by an import, T000201 by the portal): the key, not the data, is normalised.
+    Plain substr/ltrim/length/||, the same on SQLite and PostgreSQL; 40 zeros cover the column's length.
+    """
+    digits = func.ltrim(func.substr(column, 2), "0")
+    return func.substr(column, 1, 1) + func.substr("0" * 40, 1, 40 - func.length(digits)) + digits
+
+
 def _sort_column(filters: ListFilters):
-    return {"ref": Trajectory.ref, "start": Trajectory.start, "status": Trajectory.status,
-            "municipality": Municipality.name}.get(filters.sort, Trajectory.ref)
+    return {"ref": natural_ref(), "start": Trajectory.start, "status": Trajectory.status,
+            "municipality": Municipality.name}.get(filters.sort, natural_ref())
 
 
 def _ordering(key, id_column, filters: ListFilters) -> list:

@@ -34,7 +34,7 @@ class VolumeConfirmationNeeded(ReferralRefused):
     def __init__(self, warnings: list[str]):
         super().__init__(" ".join(warnings) + " " + NOT_PAID + " Bevestig dat u toch wilt aanmelden.",
                          "confirm_over_volume")
-        self.warnings = warnings + [NOT_PAID]
+        self.warnings = warnings
 
 
 def volume_warnings(session: Session, contract: Contract, municipality_id: int) -> list[str]:

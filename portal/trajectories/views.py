@@ -27,10 +27,10 @@ from ..csv_export import csv_lines
 from .export import export_rows
 from .forms import (AcceptForm, BsnSearchForm, ClaimForm, ClientForm, DeclineForm, EndForm, ListFilterForm,
                     PlacementForm, PlanApproveForm, PlanForm, PlanReturnForm, ReferralForm, choices)
-from .listing import ListFilters, list_trajectories
+from .listing import ListFilters, display_ref, list_trajectories
 from ..models.enums import END_REASONS
 from .progress import next_steps, timeline
-from .referral import VolumeConfirmationNeeded, referable_contracts, refer_client, referral_outlook
+from .referral import NOT_PAID, VolumeConfirmationNeeded, referable_contracts, refer_client, referral_outlook
 from .states import TrajectoryError, allowed, plan_allowed
 
 bp = Blueprint("trajectories", __name__)
@@ -38,6 +38,11 @@ bp = Blueprint("trajectories", __name__)
 LIST_ROLES = ("provider", "klantmanager") + STAFF_ROLES
 REFUSALS = (TrajectoryError, EvidenceRefused)
 INVALID = 422
+
+
+@bp.app_template_filter("ref")
+def _display_ref(ref: str | None) -> str:
+    return display_ref(ref)
 
 
 def _refused(form, error: Exception) -> str | None:
@@ -423,7 +428,7 @@ def refer(client_id: int):
                                       isced=form.isced.data, labour_status=form.labour_status.data)
             except VolumeConfirmationNeeded as error:
                 session.rollback()
-                warnings = error.warnings
+                warnings = error.warnings + [NOT_PAID]  # say what it means: the bureau is not paid
             except REFUSALS as error:
                 session.rollback()
                 problem = _refused(form, error)

