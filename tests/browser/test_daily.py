@@ -76,3 +76,29 @@ def test_no_page_scrolls_sideways_at_390_px(page, email):
         assert_accessible(page)
         _fits(page)
     logout(page)
+
+
+def test_the_bsn_button_is_visible_and_dates_are_typed_the_same_in_an_english_browser(browser, live_server):
+    """An English browser: the date field is text (no mm/dd/yyyy picker); the 'toon' button is not white on white."""
+    from portal.db import get_session
+    from portal.models import Client, User
+    from sqlalchemy import select
+    with live_server.app.app_context():
+        session = get_session()
+        municipality_id = session.scalar(select(User.municipality_id).where(User.email == KLANTMANAGER))
+        client_id = session.scalar(select(Client.id).where(Client.municipality_id == municipality_id).limit(1))
+    context = browser.new_context(base_url=live_server.url, locale="en-US", viewport={"width": 1366, "height": 900})
+    page = context.new_page()
+    try:
+        login(page, KLANTMANAGER)
+        page.goto(f"/clienten/{client_id}")
+        assert_accessible(page)
+        button = page.get_by_role("button", name=re.compile("Toon het volledige BSN"))
+        color, background = button.evaluate("b => [getComputedStyle(b).color, getComputedStyle(b.closest('dd')).backgroundColor]")
+        assert color == "rgb(0, 80, 122)" and color != background
+        page.goto(f"/clienten/{client_id}/aanmelden")
+        assert_accessible(page)
+        date_input = page.get_by_label("Datum aanmelding")
+        assert date_input.get_attribute("type") == "text" and re.fullmatch(r"\d\d-\d\d-\d{4}", date_input.input_value())
+    finally:
+        context.close()

@@ -104,6 +104,7 @@ def test_refer_a_client_and_confirm_over_volume(db, tw, km, today):
     warned = km.post(f"/clienten/{client.id}/aanmelden", data=data)
     html = warned.get_data(as_text=True)
     assert warned.status_code == 422 and "volume bereikt (1 van 1 trajecten)" in html
+    assert "Het re-integratiebedrijf wordt voor dit traject niet betaald" in html
     assert 'name="confirm_over_volume"' in html and count(db, Trajectory, Trajectory.client_id == client.id) == 0
     done = km.post(f"/clienten/{client.id}/aanmelden", data=dict(data, confirm_over_volume="y"))
     assert done.status_code == 302
