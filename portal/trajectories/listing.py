@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from math import ceil
 
-from sqlalchemy import ColumnElement, Select, and_, case, exists, false, func, or_, select, union
+from sqlalchemy import ColumnElement, Select, String, and_, case, exists, false, func, or_, select, union
 from sqlalchemy.orm import Session, aliased
 
 from .. import clock
@@ -150,8 +150,9 @@ def natural_ref(column=Trajectory.ref):
     Refs are stored as made (T0002 by an import, T000201 by the portal): the key, not the data, is normalised.
     Plain substr/ltrim/length/||, the same on SQLite and PostgreSQL; 40 zeros cover the column's length.
     """
-    digits = func.ltrim(func.substr(column, 2), "0")
-    return func.substr(column, 1, 1) + func.substr("0" * 40, 1, 40 - func.length(digits)) + digits
+    digits = func.ltrim(func.substr(column, 2), "0", type_=String)
+    return (func.substr(column, 1, 1, type_=String) + func.substr("0" * 40, 1, 40 - func.length(digits), type_=String)
+            + digits)
 
 
 def _sort_column(filters: ListFilters):

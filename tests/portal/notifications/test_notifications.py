@@ -9,7 +9,8 @@ from flask import g
 from sqlalchemy import func, select
 
 from portal import clock
-from portal.models import AuditEvent, Notification, NotificationPreference, Placement
+from portal.models import AuditEvent, Notification, NotificationPreference, Placement, SettlementRun
+from portal.notifications.service import recipients
 from portal.review.service import reject_claim
 from portal.trajectories.service import return_plan, submit_plan
 
@@ -120,3 +121,28 @@ def test_the_mail_choice_is_saved_audited_and_checked(app, db):
     assert client.post("/account/meldingen", data={"mail": "digest"}).status_code == 302
     assert db.get(NotificationPreference, user.id).mail == "digest"
     assert db.scalar(select(AuditEvent).where(AuditEvent.action == "notification_preference.changed")) is not None
+
+
+def test_referrals_runs_and_objections_notify_their_own_recipients(app, db):
+    from portal.objections.service import decide_objection
+    from portal.trajectories.referral import refer_client
+    from ..access.test_grid import all_rows  # noqa: F401  (the SETUP hooks: an issued run with an objection)
+    w = build_world(db)
+    users = w.users
+    # The world's hooks submitted two runs: each told the other finance users, never its preparer.
+    runs = db.scalars(select(SettlementRun).where(SettlementRun.submitted_at.is_not(None))).all()
+    assert len(runs) == 2
+    for run in runs:
+        told = set(db.scalars(select(Notification.user_id).where(Notification.kind == "run_submitted",
+                                                                 Notification.url == f"/afrekeningen/{run.id}")))
+        assert told and run.prepared_by_id not in told
+        assert told <= {u.id for u in recipients(db, "finance")}
+    assert [n.kind for n in _notices(db, users["reviewer"])] == ["objection_filed"]
+    objection = w.extra["objection_a"]
+    decide_objection(db, users["reviewer"], objection, uphold=False, reason="De termijn is verstreken.")
+    person = f.create_client(db, w.municipality_a)
+    trajectory = refer_client(db, users["klantmanager_a"], person, w.contract_a, referred_on=w.contract_a.start)
+    db.commit()
+    kinds = [n.kind for n in _notices(db, users["provider_a"])]
+    assert kinds == ["objection_decided", "referral"] and trajectory.ref in _notices(db, users["provider_a"])[1].text
+    assert _notices(db, users["provider_b"]) == [] and _notices(db, users["klantmanager_b"]) == []
