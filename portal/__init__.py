@@ -99,6 +99,7 @@ def _register_blueprints(app: Flask) -> None:
     from .results.views import bp as results_bp; app.register_blueprint(results_bp)  # noqa: E702
     from .api import register as register_api; register_api(app)  # noqa: E702
     from .jobs.views import bp as jobs_bp, register_bulk_import; app.register_blueprint(jobs_bp); register_bulk_import(app)  # noqa: E702,E501 (issues 13/14)
+    from .notifications.views import bp as notifications_bp; app.register_blueprint(notifications_bp)  # noqa: E702
 
 
 ERROR_PAGES = {

@@ -51,3 +51,4 @@ def register_commands(app: Flask) -> None:
     from .storage.cli import storage_cli; app.cli.add_command(storage_cli)  # noqa: E702 (issue 11)
     from .history import cli as _history_commands  # noqa: F401 (adds replay and diff to the settlement group)
     from .jobs.cli import worker_command; app.cli.add_command(worker_command)  # noqa: E702 (issue 14: jobs)
+    from .notifications.cli import notifications_cli; app.cli.add_command(notifications_cli)  # noqa: E702

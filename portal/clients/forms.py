@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
 
 from ..models.client_enums import (ACTIVATION_KINDS, EXIT_RESULTS, FACT_KINDS, GENDERS, ISCED_LEVELS, LABOUR_STATUSES,
                                    LADDER_RUNGS, LANGUAGE_LEVELS, PLACEMENT_CHANGES)
@@ -86,3 +86,19 @@ class DurableTermsForm(FlaskForm):
     months = IntegerField("Maanden aan het werk", validators=[InputRequired("Maanden aan het werk: vul een getal in.")])
     benefit_must_end = BooleanField("De uitkering moet volledig stoppen")
 
+
+
+class ClientDetailsForm(FlaskForm):
+    """Name and contact details; the BSN is not on this form (it cannot be changed)."""
+
+    first_name = StringField("Voornaam", validators=[DataRequired("Voornaam: vul de voornaam in."),
+                                                    Length(max=100, message="Voornaam: hoogstens 100 tekens.")])
+    last_name = StringField("Achternaam", validators=[DataRequired("Achternaam: vul de achternaam in."),
+                                                     Length(max=100, message="Achternaam: hoogstens 100 tekens.")])
+    phone = StringField("Telefoonnummer", validators=[Optional(), Regexp(r"^\+?[0-9 ()-]{6,20}$", message=(
+        "Telefoonnummer: alleen cijfers, spaties, haakjes, streepjes en een + vooraan (6 tot 20 tekens)."))],
+        render_kw={"autocomplete": "off", "inputmode": "tel"})
+    email = StringField("E-mailadres", validators=[Optional(), Length(max=200, message="E-mailadres: te lang."),
+                                                   Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$",
+                                                          message="E-mailadres: dit is geen geldig e-mailadres.")],
+                        render_kw={"autocomplete": "off", "inputmode": "email"})

@@ -19,7 +19,8 @@ from ..models import ClientProfile, Contract, EsfParticipant, LadderMeasurement,
 from . import activation, esf, ladder, outflow
 from .errors import FactRefused
 from .facts import load_histories
-from .forms import (ActivationForm, DecisionForm, DurableTermsForm, EsfForm, FactForm, LadderForm,
+from ..trajectories.clients import update_client_details
+from .forms import (ActivationForm, ClientDetailsForm, DecisionForm, DurableTermsForm, EsfForm, FactForm, LadderForm,
                     PlacementChangeForm, ProfileForm, value_choices)
 from .labels import fact_label, isced_label
 from .service import active_profiles, record_fact
@@ -271,3 +272,24 @@ def durable_terms(contract_id: int):
         problem, status = failed
         contract = session.get(Contract, contract_id)
     return render_template("clients/durable_terms.html", contract=contract, form=form, problem=problem), status
+
+
+@bp.route("/clienten/<int:client_id>/gegevens", methods=["GET", "POST"])
+@requires_role("klantmanager")
+def details(client_id: int):
+    """Name and contact details of a client of the klantmanager's municipality (the BSN stays as registered)."""
+    session = get_session()
+    client = get_client(session, current_user, client_id)
+    form = ClientDetailsForm(obj=client)
+    if form.validate_on_submit():
+        try:
+            changed = update_client_details(session, current_user, client, **{
+                name: form[name].data for name in ("first_name", "last_name", "phone", "email")})
+        except FactRefused as error:
+            session.rollback()
+            flash(str(error), "error")
+        else:
+            session.commit()
+            flash("De gegevens zijn bewaard." if changed else "Er is niets gewijzigd.", "success")
+            return redirect(url_for("trajectories.client", client_id=client.id))
+    return render_template("clients/details.html", client=client, form=form), INVALID if form.errors else 200

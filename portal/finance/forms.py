@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import HiddenField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from .. import clock
@@ -67,6 +67,7 @@ class RunFilterForm(_GetForm):
     contract = SelectField("Contract", coerce=_optional_int, validate_choice=False)
     status = SelectField("Status", choices=choices(((s, label(s)) for s in RUN_STATES), "Alle statussen"),
                          validators=[Optional()])
+    mine = BooleanField("Door mij voorbereid")
 
 
 class InvoiceFilterForm(_GetForm):

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from .. import clock
 from .. import models as m
 from ..audit import record, snapshot
+from ..notifications import service as notifications
 from .facts import load_contract
 from .preview import preview, preview_document
 from .states import RunRefused, next_status
@@ -153,6 +154,7 @@ def submit_run(session: Session, actor: m.User, run: m.SettlementRun) -> None:
         raise RunRefused("Alleen wie de afrekening heeft opgesteld, kan die indienen.")
     run.submitted_at = clock.now()
     _move(session, actor, run, "submit")
+    notifications.run_submitted(session, run)
 
 
 def return_run(session: Session, actor: m.User, run: m.SettlementRun, reason: str) -> None:
@@ -163,6 +165,7 @@ def return_run(session: Session, actor: m.User, run: m.SettlementRun, reason: st
         raise RunRefused("Geef een reden om de afrekening terug te sturen.")
     run.return_reason = reason.strip()
     _move(session, actor, run, "return", reason=run.return_reason)
+    notifications.run_returned(session, run)
 
 
 def discard_run(session: Session, actor: m.User, run: m.SettlementRun) -> None:

@@ -108,6 +108,8 @@ def runs():
         query = query.where(SettlementRun.contract_id == form.contract.data)
     if valid and form.status.data:
         query = query.where(SettlementRun.status == form.status.data)
+    if valid and form.mine.data:
+        query = query.where(SettlementRun.prepared_by_id == current_user.id)
     page = _paginate(session, query, [SettlementRun.prepared_at.desc(), SettlementRun.id.desc()])
     return render_template("finance/runs.html", form=form, page=page, args=_args(form)), 200 if valid else INVALID
 

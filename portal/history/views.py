@@ -1,7 +1,6 @@
 """The diff between runs (finance, and a bureau for its own contracts) and the corrections since the last run."""
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 
 from flask import Blueprint, Response, abort, render_template, request
@@ -17,6 +16,7 @@ from ..finance.facts import load_contract
 from ..formatting import label
 from ..models import Contract, SettlementRun
 from ..statements.queries import LINE_STATUS
+from ..trajectories.forms import parse_nl_date
 from .corrections import corrections_since
 from .diff import FIELD_LABELS, DiffRefused, compare, diff_rows
 
@@ -53,9 +53,9 @@ def _parse(session: Session) -> tuple[dict, dict, object]:
             errors["to"] = "Kies een afrekening van dit contract, of ‘nieuw voorbeeld’."
     else:
         try:
-            as_of = date.fromisoformat(values["as_of"])
+            as_of = parse_nl_date(values["as_of"])
         except ValueError:
-            errors["as_of"] = "Peildatum: vul een geldige datum in (jjjj-mm-dd)."
+            errors["as_of"] = "Peildatum: vul een geldige datum in (dd-mm-jjjj)."
     if errors:
         return context, errors, None
     try:

@@ -16,6 +16,7 @@ from .finance import (CreditNoteCorrection, DocumentCounter, Invoice, InvoiceLin
 from .organisation import Consortium, Municipality, Provider
 from .results_cache import ContractDataVersion, ResultsCache  # noqa: F401 (results cache)
 from .storage import StoredBlob  # noqa: F401 (issue 11: files in the database)
+from .notification import Notification, NotificationPreference  # noqa: F401 (issue 14: notifications)
 from .trajectory import Client, EvidenceFile, MilestoneClaim, Placement, Review, Trajectory
 
 __all__ = [

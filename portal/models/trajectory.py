@@ -36,6 +36,8 @@ class Client(Base):
     first_name: Mapped[str | None] = mapped_column(String(100))
     last_name: Mapped[str | None] = mapped_column(String(100))
     birth_date: Mapped[date | None] = mapped_column(Date)
+    phone: Mapped[str | None] = mapped_column(String(30))    # contact details the klantmanager keeps (issue 14)
+    email: Mapped[str | None] = mapped_column(String(200))
     municipality_id: Mapped[int] = mapped_column(ForeignKey("municipality.id"), index=True)
     target_group: Mapped[str | None] = mapped_column(String(30))
     benefit: Mapped[str | None] = mapped_column(String(30))

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from .. import clock
 from ..audit import record, snapshot
+from ..notifications import service as notifications
 from ..formatting import nl_date
 from ..formatting import label
 from ..history.corrections import correct_fact
@@ -126,6 +127,7 @@ def file_objection(session: Session, actor: User, line: SettlementLine, motivati
                   "milestone_ref": line.milestone_ref, "tranche_code": line.tranche_code,
                   "reason_objected": objection.reason_objected, "withheld": line.withheld,
                   "motivation": text})
+    notifications.objection_filed(session, objection)
     return objection
 
 
@@ -234,6 +236,7 @@ def decide_objection(session: Session, actor: User, objection: Objection, *, uph
     record(session, actor, f"objection.{new_status}", "objection", objection.id, before=before,
            after={**snapshot(objection, "status", "decided_by_id", "decided_at", "decision_reason"),
                   "corrected": corrected})
+    notifications.objection_decided(session, objection)
     return objection
 
 

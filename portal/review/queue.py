@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 import settlement
 from sqlalchemy import Select, func, select, tuple_
@@ -25,6 +25,14 @@ def working_days_between(start: date, end: date) -> int:
     weeks, rest = divmod((end - start).days, 7)
     weekday = start.weekday()
     return weeks * 5 + sum(1 for i in range(1, rest + 1) if (weekday + i) % 7 < 5)
+
+
+def overdue_cutoff(today: date) -> date:
+    """Return the latest submission date that has waited more than the allowed working days by `today`."""
+    day = today
+    while working_days_between(day, today) <= OVERDUE_AFTER_WORKING_DAYS:
+        day -= timedelta(days=1)
+    return day
 
 
 @dataclass(frozen=True)
@@ -69,6 +77,7 @@ class QueueFilter:
     type: str | None = None
     municipality_id: int | None = None
     late: bool | None = None  # True: only late claims, False: only claims in time
+    overdue: bool = False  # only claims waiting longer than OVERDUE_AFTER_WORKING_DAYS
 
     @classmethod
     def from_args(cls, args) -> "QueueFilter":
@@ -76,11 +85,13 @@ class QueueFilter:
         milestone = args.get("mijlpaal") or None
         return cls(contract_id=args.get("contract", type=database_id), provider_id=args.get("bureau", type=database_id),
                    type=milestone if milestone in MILESTONE_TYPES else None,
-                   municipality_id=args.get("gemeente", type=database_id), late=late)
+                   municipality_id=args.get("gemeente", type=database_id), late=late,
+                   overdue=args.get("overdue") == "1")
 
     def args(self) -> dict:
         values = {"contract": self.contract_id, "bureau": self.provider_id, "mijlpaal": self.type,
-                  "gemeente": self.municipality_id, "te_laat": None if self.late is None else ("ja" if self.late else "nee")}
+                  "gemeente": self.municipality_id, "te_laat": None if self.late is None else ("ja" if self.late else "nee"),
+                  "overdue": "1" if self.overdue else None}
         return {key: value for key, value in values.items() if value is not None}
 
 
@@ -90,7 +101,7 @@ _COLUMNS = (MilestoneClaim.id, MilestoneClaim.ref, MilestoneClaim.type, Mileston
 _ORDER = (MilestoneClaim.submitted, MilestoneClaim.id)
 
 
-def _pending(user: User, wanted: QueueFilter, columns=_COLUMNS) -> Select:
+def _pending(user: User, wanted: QueueFilter, today: date, columns=_COLUMNS) -> Select:
     query = (select(*columns)
              .join(MilestoneClaim.trajectory).join(Trajectory.contract).join(Contract.provider)
              .join(Trajectory.municipality)
@@ -104,6 +115,8 @@ def _pending(user: User, wanted: QueueFilter, columns=_COLUMNS) -> Select:
         query = query.where(MilestoneClaim.type == wanted.type)
     if wanted.municipality_id is not None:
         query = query.where(Trajectory.municipality_id == wanted.municipality_id)
+    if wanted.overdue:
+        query = query.where(MilestoneClaim.submitted <= overdue_cutoff(today))
     return query
 
 
@@ -120,11 +133,11 @@ def _late_ids(session: Session, query: Select, late: bool) -> list[int]:
 
 
 def pending_claims(session: Session, user: User, *, today: date, contract_id: int | None = None,
-                   provider_id: int | None = None, page: int = 1, per_page: int = 50,
+                   provider_id: int | None = None, overdue: bool = False, page: int = 1, per_page: int = 50,
                    wanted: QueueFilter | None = None) -> Page:
     """Return one page of pending claims in the user's scope, oldest submission first."""
-    wanted = wanted or QueueFilter(contract_id=contract_id, provider_id=provider_id)
-    query = _pending(user, wanted)
+    wanted = wanted or QueueFilter(contract_id=contract_id, provider_id=provider_id, overdue=overdue)
+    query = _pending(user, wanted, today)
     if wanted.late is None:
         total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
     else:
@@ -146,9 +159,10 @@ def pending_claims(session: Session, user: User, *, today: date, contract_id: in
     return Page(rows, number, per_page, total)
 
 
-def next_pending(session: Session, user: User, wanted: QueueFilter, after: MilestoneClaim) -> int | None:
+def next_pending(session: Session, user: User, wanted: QueueFilter, after: MilestoneClaim,
+                 today: date) -> int | None:
     """The claim after `after` in the (filtered) queue, or the first one left; None when the queue is empty."""
-    query = _pending(user, wanted).where(MilestoneClaim.id != after.id)
+    query = _pending(user, wanted, today).where(MilestoneClaim.id != after.id)
     if wanted.late is not None:
         ids = _late_ids(session, query, wanted.late)
         later = session.scalars(select(MilestoneClaim.id).where(

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from .. import clock
 from ..audit import record, snapshot
+from ..notifications import service as notifications
 from ..auditing.sampling import link_revocation
 from ..models import MilestoneClaim, Review, User
 from .reasons import REJECTION_REASONS
@@ -43,9 +44,11 @@ def reject_claim(session: Session, actor: User, claim: MilestoneClaim, *, reason
     """Reject a pending claim with a reason code and an explanation for the bureau."""
     if reason_code not in REJECTION_REASONS:
         raise ReasonRequired("Kies een reden van afkeuring uit de lijst.")
-    return _decide(session, actor, claim, "reject", "rejected", reason_code=reason_code,
-                   reason_text=_required_text(reason_text, "Geef een toelichting bij de afkeuring."),
-                   decided_on=decided_on)
+    review = _decide(session, actor, claim, "reject", "rejected", reason_code=reason_code,
+                     reason_text=_required_text(reason_text, "Geef een toelichting bij de afkeuring."),
+                     decided_on=decided_on)
+    notifications.claim_rejected(session, claim)
+    return review
 
 
 def revoke_approval(session: Session, actor: User, claim: MilestoneClaim, *, reason_text: str,

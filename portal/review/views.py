@@ -33,7 +33,7 @@ bp = Blueprint("review", __name__)
 def queue():
     session = get_session()
     wanted = QueueFilter.from_args(request.args)
-    filters = {"contract": wanted.contract_id, "bureau": wanted.provider_id}
+    filters = {"contract": wanted.contract_id, "bureau": wanted.provider_id, "overdue": 1 if wanted.overdue else None}
     page = pending_claims(session, current_user, today=clock.today(), wanted=wanted,
                           page=request.args.get("page", 1, type=database_id),
                           per_page=current_app.config["PAGE_SIZE"])
@@ -102,7 +102,7 @@ def _decide(claim_id: int, form, form_name: str, action, done: str):
         flash(done.format(ref=claim.ref), "success")
         return redirect(url_for("review.claim", claim_id=claim.id, **keep))
     # On to the next claim of the same (filtered) queue, so a reviewer works through it without going back.
-    following = next_pending(session, current_user, QueueFilter.from_args(_queue_args(back)), claim)
+    following = next_pending(session, current_user, QueueFilter.from_args(_queue_args(back)), claim, clock.today())
     if following is None:
         flash(done.format(ref=claim.ref) + " Er wachten geen declaraties meer in deze lijst.", "success")
         return redirect(back)

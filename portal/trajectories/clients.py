@@ -8,7 +8,8 @@ from sqlalchemy.orm import Session
 
 from .. import clock
 from ..audit import record
-from ..clients.service import initial_facts
+from ..clients.errors import FactRefused
+from ..clients.service import initial_facts, require_client_klantmanager
 from ..bsn_vault import bsn_hash, decrypt_bsn, encrypt_bsn
 from ..identifiers import clean_bsn
 from ..models import Client, User
@@ -53,3 +54,24 @@ def reveal_bsn(session: Session, actor: User, client: Client) -> str:
     """Return the full BSN and record that this user saw it."""
     record(session, actor, "client.bsn_viewed", "client", client.id)
     return decrypt_bsn(client.bsn_encrypted)
+
+
+#: What the klantmanager may change about a client; the BSN is fixed (a wrong BSN is a new registration).
+EDITABLE = ("first_name", "last_name", "phone", "email")
+
+
+def update_client_details(session: Session, actor: User, client: Client, **details: str | None) -> list[str]:
+    """Change a client's name and contact details as their municipality's klantmanager; return what changed."""
+    require_client_klantmanager(actor, client)
+    unknown = set(details) - set(EDITABLE)
+    if unknown:
+        raise FactRefused(f"Dit kan niet worden gewijzigd: {', '.join(sorted(unknown))}.")
+    changed = [name for name in EDITABLE if name in details
+               and ((details[name] or "").strip() or None) != getattr(client, name)]
+    for name in changed:
+        setattr(client, name, (details[name] or "").strip() or None)
+    session.flush()
+    if changed:
+        # Which fields changed, not their values: the trail must not become a copy of personal data.
+        record(session, actor, "client.updated", "client", client.id, after={"changed": changed})
+    return changed

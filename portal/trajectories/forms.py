@@ -1,7 +1,7 @@
 """Forms of the klantmanager and the bureau; every label and message is Dutch and names its field."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 from flask_wtf import FlaskForm
@@ -9,12 +9,13 @@ from flask_wtf.file import MultipleFileField
 from wtforms import BooleanField, Field, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
-from wtforms.widgets import DateInput, TextInput
+from wtforms.widgets import TextInput
 
 from ..formatting import label
 from ..hardening import database_id
 from ..identifiers import InvalidIdentifier, clean_bsn, clean_kvk
 from ..clients.labels import FACT_LABELS
+from .worklists import WORKLISTS
 from ..models.client_enums import ISCED_LEVELS, LADDER_RUNGS
 from ..models.enums import (BENEFIT_ENDINGS, BENEFITS, CONTRACT_TYPES, END_REASONS, EVIDENCE_KINDS, SEGMENTS,
                             TARGET_GROUPS, TRAJECTORY_STATES)
@@ -36,16 +37,41 @@ PLAUSIBLE_YEARS = (1900, 2100)
 LARGEST_NUMBER = Decimal(10) ** 9
 
 
-class NlDateField(Field):
-    """A date typed as dd-mm-jjjj or picked in the browser (jjjj-mm-dd); the error names the field."""
+#: What a date field accepts: dd-mm-jjjj as people type it, and jjjj-mm-dd as older links and tools send it.
+DATE_FORMATS = ("%d-%m-%Y", "%Y-%m-%d")
+DATE_PATTERN = r"[0-9]{1,2}-[0-9]{1,2}-[0-9]{4}|[0-9]{4}-[0-9]{2}-[0-9]{2}"
 
-    widget = DateInput()
-    formats = ("%Y-%m-%d", "%d-%m-%Y")
+
+def parse_nl_date(text: str) -> date:
+    """Parse dd-mm-jjjj (or jjjj-mm-dd); raise ValueError when it is neither."""
+    for fmt in DATE_FORMATS:
+        try:
+            return datetime.strptime(text.strip(), fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(text)
+
+
+class NlDateInput(TextInput):
+    """A text input, not type=date: a browser set to English would show and expect mm/dd/yyyy there."""
+
+    def __call__(self, field, **kwargs):
+        kwargs.setdefault("inputmode", "numeric")
+        kwargs.setdefault("pattern", DATE_PATTERN)
+        kwargs.setdefault("autocomplete", "off")
+        kwargs.setdefault("size", 10)
+        return super().__call__(field, **kwargs)
+
+
+class NlDateField(Field):
+    """A date typed as dd-mm-jjjj, the same in every browser; the server parses it and the error names the field."""
+
+    widget = NlDateInput()
 
     def _value(self):
         if self.raw_data:
             return " ".join(self.raw_data)
-        return self.data.strftime("%Y-%m-%d") if self.data else ""
+        return self.data.strftime("%d-%m-%Y") if self.data else ""
 
     def process_formdata(self, valuelist):
         text = " ".join(valuelist).strip() if valuelist else ""
@@ -53,17 +79,14 @@ class NlDateField(Field):
         if not text:
             self.raw_data = []  # blank is empty: InputRequired then refuses it, as it does a missing field
             return
-        for fmt in self.formats:
-            try:
-                parsed = datetime.strptime(text, fmt).date()
-            except ValueError:
-                continue
-            if not PLAUSIBLE_YEARS[0] <= parsed.year <= PLAUSIBLE_YEARS[1]:
-                raise ValueError(f"{self.label.text}: {parsed:%d-%m-%Y} kan niet kloppen; vul een datum tussen "
-                                 f"{PLAUSIBLE_YEARS[0]} en {PLAUSIBLE_YEARS[1]} in.")
-            self.data = parsed
-            return
-        raise ValueError(f"{self.label.text}: dit is geen geldige datum (dd-mm-jjjj).")
+        try:
+            parsed = parse_nl_date(text)
+        except ValueError:
+            raise ValueError(f"{self.label.text}: dit is geen geldige datum (dd-mm-jjjj).") from None
+        if not PLAUSIBLE_YEARS[0] <= parsed.year <= PLAUSIBLE_YEARS[1]:
+            raise ValueError(f"{self.label.text}: {parsed:%d-%m-%Y} kan niet kloppen; vul een datum tussen "
+                             f"{PLAUSIBLE_YEARS[0]} en {PLAUSIBLE_YEARS[1]} in.")
+        self.data = parsed
 
 
 class NlDecimalField(Field):
@@ -243,6 +266,7 @@ class ListFilterForm(FlaskForm):
                           validators=[Optional()])
     profile = SelectField("Cliëntprofiel (vandaag)", validators=[Optional()])  # choices: the admin's list
     waiting = BooleanField("Wacht op mij")
+    work = SelectField("Werklijst", choices=choices(WORKLISTS.items(), "Geen"), validators=[Optional()])
     sort = SelectField("Sorteren op", choices=choices([("ref", "Trajectnummer"), ("start", "Startdatum"),
                                                        ("status", "Status"), ("municipality", "Gemeente")]),
                        validators=[Optional()])

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from math import ceil
 
-from sqlalchemy import ColumnElement, Select, and_, case, exists, false, func, or_, select, union
+from sqlalchemy import ColumnElement, Select, String, and_, case, exists, false, func, or_, select, union
 from sqlalchemy.orm import Session, aliased
 
 from .. import clock
@@ -14,11 +14,14 @@ from ..access import scope_trajectories
 from ..clients.ladder import proposed_measurements
 from ..clients.facts import clients_in_target_group, clients_with_benefit, clients_with_profile, target_groups_on
 from ..models import Client, Contract, MilestoneClaim, Municipality, Provider, Trajectory, User
+from .worklists import rejected_not_reclaimed, worklist_condition
 
 #: Up to this many trajectories the list counts them exactly; beyond, it shows an estimate.
 EXACT_COUNT_UP_TO = 1000
 SORTS = ("ref", "start", "status", "municipality")
 REF = re.compile(r"[A-Za-z]\d+")
+#: The width of the numbers the portal gives (T000201, C000042): shorter imported ones are shown this wide.
+DISPLAY_DIGITS = 6
 
 
 @dataclass(frozen=True)
@@ -30,6 +33,7 @@ class ListFilters:
     benefit: str | None = None        # the client's benefit today
     profile: str | None = None        # the client's profile today (a code of the admin's list)
     waiting: bool = False         # "wacht op mij": needs this user's action
+    work: str | None = None       # a named worklist of the start page (portal.trajectories.worklists)
     q: str | None = None          # trajectory ref, client ref or (part of) the client's last name
     sort: str = "ref"
     descending: bool = False
@@ -90,8 +94,7 @@ def waiting_condition(user: User, *, per_row: bool = False) -> ColumnElement[boo
         if per_row:
             rejected = exists().where(_CLAIM.trajectory_id == Trajectory.id, _REJECTED_NOT_RECLAIMED)
         else:
-            rejected = Trajectory.id.in_(select(_CLAIM.trajectory_id).join(_OWN, _OWN.id == _CLAIM.trajectory_id)
-                                         .where(_OWN.provider_id == user.provider_id, _REJECTED_NOT_RECLAIMED))
+            rejected = rejected_not_reclaimed(user.provider_id)
         return or_(Trajectory.status == "referred",
                    and_(Trajectory.plan_status == "returned", Trajectory.status.in_(("accepted", "active"))),
                    rejected)
@@ -100,6 +103,19 @@ def waiting_condition(user: User, *, per_row: bool = False) -> ColumnElement[boo
         return or_(and_(Trajectory.plan_status == "submitted", Trajectory.status.in_(("accepted", "active"))),
                    Trajectory.id.in_(proposed_measurements()))
     return false()
+
+
+def ref_spellings(ref: str) -> list[str]:
+    """Every stored spelling of a number as shown (T000002 may be stored as T2, T0002, ..., T000002)."""
+    letter, number = ref[0].upper(), int(ref[1:])
+    return sorted({ref.upper()} | {f"{letter}{number:0{width}d}" for width in range(1, DISPLAY_DIGITS + 1)})
+
+
+def display_ref(ref: str | None) -> str:
+    """Show a number with one width (T0002 as T000002, like the portal's own T000201); other refs as they are."""
+    if ref and REF.fullmatch(ref) and len(ref) - 1 < DISPLAY_DIGITS:
+        return f"{ref[0]}{int(ref[1:]):0{DISPLAY_DIGITS}d}"
+    return ref or ""
 
 
 def filtered(user: User, filters: ListFilters, query: Select) -> Select:
@@ -120,11 +136,14 @@ def filtered(user: User, filters: ListFilters, query: Select) -> Select:
         query = query.where(Trajectory.client_id.in_(clients_with_profile(filters.profile, clock.today())))
     if filters.waiting:
         query = query.where(waiting_condition(user))
+    if filters.work:
+        query = query.where(worklist_condition(user, filters.work, clock.today()))
     q = (filters.q or "").strip()
     if REF.fullmatch(q):  # T000123 or C0042: a trajectory or client number, found through the unique indexes
-        by_ref = union(select(Trajectory.id).where(Trajectory.ref == q.upper()),
+        refs = ref_spellings(q)
+        by_ref = union(select(Trajectory.id).where(Trajectory.ref.in_(refs)),
                        select(Trajectory.id).join(Client, Client.id == Trajectory.client_id)
-                       .where(Client.ref == q.upper()))
+                       .where(Client.ref.in_(refs)))
         query = query.where(Trajectory.id.in_(select(by_ref.subquery().c.id)))
     elif q:
         query = query.where(Trajectory.client_id.in_(select(Client.id).where(
@@ -132,9 +151,20 @@ def filtered(user: User, filters: ListFilters, query: Select) -> Select:
     return query
 
 
+def natural_ref(column=Trajectory.ref):
+    """A sort key that orders T0002 < T201 < T000300: the letter, then the number zero-padded to one width.
+
+    Refs are stored as made (T0002 by an import, T000201 by the portal): the key, not the data, is normalised.
+    Plain substr/ltrim/length/||, the same on SQLite and PostgreSQL; 40 zeros cover the column's length.
+    """
+    digits = func.ltrim(func.substr(column, 2), "0", type_=String)
+    return (func.substr(column, 1, 1, type_=String) + func.substr("0" * 40, 1, 40 - func.length(digits), type_=String)
+            + digits)
+
+
 def _sort_column(filters: ListFilters):
-    return {"ref": Trajectory.ref, "start": Trajectory.start, "status": Trajectory.status,
-            "municipality": Municipality.name}.get(filters.sort, Trajectory.ref)
+    return {"ref": natural_ref(), "start": Trajectory.start, "status": Trajectory.status,
+            "municipality": Municipality.name}.get(filters.sort, natural_ref())
 
 
 def _ordering(key, id_column, filters: ListFilters) -> list:

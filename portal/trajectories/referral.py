@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from ..audit import record
+from ..notifications import service as notifications
 from ..formatting import label, nl_date
 from ..models import Client, Contract, Municipality, MunicipalityCap, Trajectory, User
 from .states import TrajectoryError
@@ -19,7 +20,8 @@ from .states import TrajectoryError
 OPEN_STATES = ("referred", "accepted", "active")
 
 
-NOT_PAID = "Een traject boven het volume wordt bij de afrekening geweigerd (OVER_VOLUME) en dus niet betaald."
+NOT_PAID = ("Het re-integratiebedrijf wordt voor dit traject niet betaald: een traject boven het volume wordt bij "
+            "de afrekening geweigerd (OVER_VOLUME).")
 
 
 class ReferralRefused(TrajectoryError):
@@ -111,6 +113,7 @@ def refer_client(session: Session, actor: User, client: Client, contract: Contra
     record(session, actor, "trajectory.referred", "trajectory", trajectory.id,
            after={"ref": trajectory.ref, "client": client.ref, "contract": contract.code,
                   "segment": contract.segment, "referred_on": referred_on, "over_volume": bool(warnings)})
+    notifications.referred(session, trajectory)
     return trajectory
 
 

@@ -11,6 +11,7 @@ from datetime import date
 from sqlalchemy.orm import Session
 
 from ..audit import record, snapshot
+from ..notifications import service as notifications
 from ..formatting import nl_date
 from ..models import Trajectory, User
 from ..models.enums import END_REASONS
@@ -85,6 +86,7 @@ def submit_plan(session: Session, actor: User, trajectory: Trajectory, *, text: 
     session.flush()
     record(session, actor, "trajectory.plan_submitted", "trajectory", trajectory.id, before=before,
            after={"plan_status": trajectory.plan_status, "plan_length": len(text)})
+    notifications.plan_submitted(session, trajectory)
     return trajectory
 
 
@@ -113,6 +115,7 @@ def return_plan(session: Session, actor: User, trajectory: Trajectory, *, feedba
     session.flush()
     record(session, actor, "trajectory.plan_returned", "trajectory", trajectory.id, before=before,
            after=snapshot(trajectory, "plan_status", "plan_feedback"))
+    notifications.plan_returned(session, trajectory)
     return trajectory
 
 

@@ -30,9 +30,10 @@ from ..csv_export import csv_lines
 from .export import export_rows
 from .forms import (AcceptForm, BsnSearchForm, ClaimForm, ClientForm, DeclineForm, EndForm, ListFilterForm,
                     PlacementForm, PlanApproveForm, PlanForm, PlanReturnForm, ReferralForm, choices)
-from .listing import ListFilters, list_trajectories
+from .listing import ListFilters, display_ref, list_trajectories
+from ..models.enums import END_REASONS
 from .progress import next_steps, timeline
-from .referral import VolumeConfirmationNeeded, referable_contracts, refer_client, referral_outlook
+from .referral import NOT_PAID, VolumeConfirmationNeeded, referable_contracts, refer_client, referral_outlook
 from .states import TrajectoryError, allowed, plan_allowed
 
 bp = Blueprint("trajectories", __name__)
@@ -40,6 +41,11 @@ bp = Blueprint("trajectories", __name__)
 LIST_ROLES = ("provider", "klantmanager") + STAFF_ROLES
 REFUSALS = (TrajectoryError, EvidenceRefused)
 INVALID = 422
+
+
+@bp.app_template_filter("ref")
+def _display_ref(ref: str | None) -> str:
+    return display_ref(ref)
 
 
 def _refused(form, error: Exception) -> str | None:
@@ -62,14 +68,16 @@ def _filters_from(form: ListFilterForm) -> ListFilters:
     return ListFilters(status=form.status.data or None, segment=form.segment.data or None,
                        municipality_id=form.municipality.data or None, target_group=form.target_group.data or None,
                        benefit=form.benefit.data or None, profile=form.profile.data or None,
-                       waiting=bool(form.waiting.data), q=(form.q.data or "").strip() or None,
+                       waiting=bool(form.waiting.data), work=form.work.data or None, q=(form.q.data or "").strip() or None,
                        sort=form.sort.data or "ref", descending=form.direction.data == "desc")
 
 
 def _filter_form() -> ListFilterForm:
     form = ListFilterForm(formdata=request.args)
     municipalities = select(Municipality.id, Municipality.name).order_by(Municipality.name)
-    if consortium_of(current_user) is not None:  # staff and klantmanagers: their consortium's (a bureau: all)
+    if current_user.has_role("klantmanager") and not current_user.has_role("provider", *STAFF_ROLES):
+        municipalities = municipalities.where(Municipality.id == current_user.municipality_id)  # only its own
+    elif consortium_of(current_user) is not None:  # staff: their consortium's (a bureau: all)
         municipalities = scope_municipalities(current_user, municipalities)
     municipalities = get_session().execute(municipalities)
     form.municipality.choices = choices(((m.id, m.name) for m in municipalities), "Alle")
@@ -93,13 +101,15 @@ def index():
 
 
 @bp.route("/trajecten/export.csv")
-@requires_role("provider")
+@requires_role("provider", "klantmanager")
 def export():
     form = _filter_form()
     filters = _filters_from(form) if form.validate() else ListFilters()
     session = get_session()
     # The export holds client names: who exported what is recorded.
-    record(session, current_user, "trajectory.exported", "provider", current_user.provider_id,
+    owner = (("provider", current_user.provider_id) if current_user.has_role("provider")
+             else ("municipality", current_user.municipality_id))
+    record(session, current_user, "trajectory.exported", *owner,
            after={"filters": {k: v for k, v in vars(filters).items() if v}})
     session.commit()
     # The body is streamed after the request has ended, so it reads through a session of its own.
@@ -256,6 +266,9 @@ def end(trajectory_id: int):
     session = get_session()
     trajectory = get_trajectory(session, current_user, trajectory_id)
     form = EndForm()
+    neutral = {e.end_reason for e in trajectory.contract.excluded_end_reasons}
+    form.reason.choices = choices(((r, label(r) + (" (neutraal voor de norm)" if r in neutral else ""))
+                                   for r in END_REASONS), "Kies een reden")
     return _form_page("trajectories/end.html", trajectory, form,
                       lambda: service.end_trajectory(session, current_user, trajectory, end=form.end.data,
                                                      reason=form.reason.data, note=form.note.data),
@@ -420,7 +433,7 @@ def refer(client_id: int):
                                       isced=form.isced.data, labour_status=form.labour_status.data)
             except VolumeConfirmationNeeded as error:
                 session.rollback()
-                warnings = error.warnings
+                warnings = error.warnings + [NOT_PAID]  # say what it means: the bureau is not paid
             except REFUSALS as error:
                 session.rollback()
                 problem = _refused(form, error)

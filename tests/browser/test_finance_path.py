@@ -99,7 +99,7 @@ def object_as_bureau(page, as_of: str, number: str, pdf: bytes, ubl: bytes) -> s
     """As the bureau: find the run, download its documents, read a withheld line and object; return its ref."""
     login(page, BUREAU)
     nav(page, "Mijn afrekeningen")
-    peildatum = datetime.strptime(as_of, "%Y-%m-%d").strftime("%d-%m-%Y")
+    peildatum = as_of  # the date field shows dd-mm-jjjj in every browser language
     heading = page.get_by_role("heading", level=2, name=f"{CONTRACT}, peildatum {peildatum}")
     expect(heading).to_be_visible()
     # The bureau gets exactly the documents finance issued, unchanged.

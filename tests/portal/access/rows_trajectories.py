@@ -20,7 +20,7 @@ def client(path: str = ""):
 ROWS = [
     # Lists without an object: every bureau and klantmanager sees its own part.
     Row("trajectories.index", "GET", lambda w: "/trajecten", EVERYONE),
-    Row("trajectories.export", "GET", lambda w: "/trajecten/export.csv", BUREAUS),
+    Row("trajectories.export", "GET", lambda w: "/trajecten/export.csv", BUREAUS | KLANTMANAGERS),
     Row("trajectories.inbox", "GET", lambda w: "/aanmeldingen", BUREAUS),
     # One trajectory: its bureau, its municipality's klantmanager and the consortium's staff.
     Row("trajectories.show", "GET", trajectory(), BUREAU | KLANTMANAGER | STAFF,

@@ -79,7 +79,7 @@ def test_the_new_run_page_asks_for_contract_and_peildatum(client, fw):
     response = client.get("/afrekeningen/nieuw")
     html = text(response)
     assert response.status_code == 200
-    assert f'<option value="{CONTRACT}">' in html and 'value="2028-04-02"' in html
+    assert f'<option value="{CONTRACT}">' in html and 'value="02-04-2028"' in html
     assert '<label for="contract">Contract</label>' in html and '<label for="peildatum">Peildatum</label>' in html
     assert "Voorbeeld:" not in html
 
@@ -330,8 +330,8 @@ def test_exports_download_as_csv_and_are_recorded(db, client, fw):
 def test_the_start_page_links_the_finance_work_and_the_menu_has_the_finance_pages(client, fw):
     login(client, fw.preparer)
     html = text(client.get("/start"))
-    assert '<a href="/afrekeningen">Afrekeningen ter goedkeuring</a>' in html
-    assert '<a href="/facturen">Gefactureerde documenten</a>' in html
+    assert '<a href="/afrekeningen?status=submitted" data-count="0">Afrekeningen ter goedkeuring' in html
+    assert '<a href="/facturen" data-count="0">Gefactureerde documenten' in html
     assert '<a href="/exports">Exports</a>' in html
 
 

@@ -152,7 +152,7 @@ def test_the_objection_page_shows_line_claim_history_motivation_and_the_form(db,
     assert MOTIVATION in html and ow.late.ref in html and "Te laat ingediend" in html
     assert "01-05-2026" in html and "03-02-2026" in html and "04-04-2026" in html  # submitted, date, deadline
     assert "na de uiterste indiendatum" in html  # the explanation
-    assert "Gecorrigeerde indieningsdatum" in html and 'type="date"' in html
+    assert "Gecorrigeerde indieningsdatum" in html and 'pattern="' in html
     assert 'value="uphold"' in html and 'value="reject"' in html and 'name="reason"' in html
 
 
@@ -242,5 +242,5 @@ def test_the_start_page_and_menu_lead_to_the_objections(db, ow, reviewer_client,
     file_objection(db, ow.bureau, ow.line(ow.late), MOTIVATION)
     db.commit()
     html = reviewer_client.get("/start").get_data(as_text=True)
-    assert 'href="/bezwaren">Open bezwaren</a>' in html
+    assert 'href="/bezwaren?status=open" data-count="1">Open bezwaren' in html
     assert '<a href="/bezwaren">Bezwaren</a>' in html

@@ -40,7 +40,20 @@ def test_the_bureau_exports_its_own_trajectories(db, tw, client):
     assert db.scalar(select(AuditEvent).where(AuditEvent.action == "trajectory.exported")) is not None
 
 
-def test_only_bureaus_export(db, tw, client):
+def test_staff_do_not_export(db, tw, client):
+    db.commit()
+    login(client, tw.reviewer)
+    assert client.get("/trajecten/export.csv").status_code == 403
+
+
+def test_the_klantmanager_exports_its_own_municipality(db, tw, client):
+    mine = f.create_trajectory(db, tw.contract, tw.municipality)
+    theirs = f.create_trajectory(db, tw.contract, tw.other_municipality)
     db.commit()
     login(client, tw.klantmanager)
-    assert client.get("/trajecten/export.csv").status_code == 403
+    response = client.get("/trajecten/export.csv")
+    assert response.status_code == 200 and "no-store" in response.headers["Cache-Control"]
+    text = response.get_data(as_text=True)
+    assert mine.ref in text and theirs.ref not in text
+    event = db.scalar(select(AuditEvent).where(AuditEvent.action == "trajectory.exported"))
+    assert (event.object_type, event.object_id) == ("municipality", str(tw.municipality.id))

@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
+from portal.trajectories.listing import display_ref
 from portal.models import AuditEvent, Client, MilestoneClaim, Placement, StoredBlob, Trajectory
 
 from ... import factories as f
@@ -102,6 +103,7 @@ def test_refer_a_client_and_confirm_over_volume(db, tw, km, today):
     warned = km.post(f"/clienten/{client.id}/aanmelden", data=data)
     html = warned.get_data(as_text=True)
     assert warned.status_code == 422 and "volume bereikt (1 van 1 trajecten)" in html
+    assert "Het re-integratiebedrijf wordt voor dit traject niet betaald" in html
     assert 'name="confirm_over_volume"' in html and count(db, Trajectory, Trajectory.client_id == client.id) == 0
     done = km.post(f"/clienten/{client.id}/aanmelden", data=dict(data, confirm_over_volume="y"))
     assert done.status_code == 302
@@ -154,7 +156,7 @@ def test_the_inbox_and_accepting_or_declining(db, tw, bureau, today):
     second = f.create_trajectory(db, tw.contract, tw.municipality, status="referred", start=date(2026, 11, 1))
     db.commit()
     inbox = bureau.get("/aanmeldingen").get_data(as_text=True)
-    assert first.ref in inbox and second.ref in inbox and "*****" in inbox
+    assert display_ref(first.ref) in inbox and display_ref(second.ref) in inbox and "*****" in inbox
     assert bureau.post(f"/trajecten/{first.id}/accepteren", data={"start": "2026-11-09"}).status_code == 302
     assert (fresh(db, first).status, fresh(db, first).start) == ("accepted", date(2026, 11, 9))
     no_reason = bureau.post(f"/trajecten/{second.id}/weigeren", data={"reason": ""})
