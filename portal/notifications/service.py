@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from .. import clock
 from ..formatting import label
-from ..models import Notification, Objection, RoleGrant, SettlementRun, Trajectory, User
+from ..models import ApiToken, Notification, Objection, RoleGrant, SettlementRun, Trajectory, User
 from ..models import MilestoneClaim
 
 
@@ -22,7 +22,9 @@ def recipients(session: Session, role: str, *, provider_id: int | None = None,
                municipality_id: int | None = None, consortium_id: int | None = None) -> list[User]:
     """Active users holding `role`: a bureau's role only within that bureau, a klantmanager's within its
     municipality, a staff role within the consortium the event belongs to (tenancy)."""
-    query = select(User).join(RoleGrant, RoleGrant.user_id == User.id).where(RoleGrant.role == role, User.active)
+    query = select(User).join(RoleGrant, RoleGrant.user_id == User.id).where(
+        RoleGrant.role == role, User.active,
+        User.id.not_in(select(ApiToken.user_id)))  # an API token's service user reads no notices and gets no mail
     if role in STAFF:
         query = query.where(User.consortium_id == consortium_id) if consortium_id is not None else query.where(False)
     if role == "provider":

@@ -12,6 +12,7 @@ from .. import clock
 from ..audit import record
 from ..db import get_session
 from ..models import Notification, NotificationPreference
+from ..trajectories.forms import choices
 
 bp = Blueprint("notifications", __name__)
 
@@ -22,7 +23,7 @@ SHOWN = 100
 
 
 class MailChoiceForm(FlaskForm):
-    mail = RadioField("E-mail over meldingen", choices=list(MAIL_LABELS.items()),
+    mail = RadioField("E-mail over meldingen", choices=choices(MAIL_LABELS.items()),
                       validators=[InputRequired("E-mail over meldingen: kies een van de mogelijkheden.")])
 
 

@@ -153,7 +153,7 @@ def test_referrals_runs_and_objections_notify_their_own_recipients(app, db):
         told = set(db.scalars(select(Notification.user_id).where(Notification.kind == "run_submitted",
                                                                  Notification.url == f"/afrekeningen/{run.id}")))
         assert told and run.prepared_by_id not in told
-        assert told <= {u.id for u in recipients(db, "finance")}
+        assert told <= {u.id for u in recipients(db, "finance", consortium_id=run.contract.consortium_id)}
     objection = w.extra["objection_a"]
     filed = db.scalars(select(Notification.user_id).where(Notification.kind == "objection_filed",
                                                           Notification.url == f"/bezwaren/{objection.id}")).all()
