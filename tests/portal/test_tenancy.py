@@ -8,6 +8,7 @@ from sqlalchemy.pool import NullPool
 
 from portal import migrate
 from portal.access import consortium_of
+from portal.trajectories.listing import display_ref
 from portal.auth.service import NoConsortium, create_user
 from portal.models import Contract, User
 from .. import factories as f
@@ -50,7 +51,7 @@ def test_list_pages_show_only_the_own_consortium(app, db):
         ("/facturen", "auditor", world.extra["invoice_a"].display_number),
         ("/bezwaren", "reviewer", world.contract_a.code),
         ("/beoordelen", "reviewer", world.claim_a.ref),
-        ("/trajecten", "reviewer", world.trajectory_a.ref),
+        ("/trajecten", "reviewer", display_ref(world.trajectory_a.ref)),
         ("/resultaten?segment=directe_bemiddeling", "reviewer", world.contract_a.code),
         ("/resultaten?segment=directe_bemiddeling", "klantmanager_a", world.contract_a.code),
         ("/controle/audittrail", "auditor", users["finance"].email),
