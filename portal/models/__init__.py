@@ -11,6 +11,7 @@ from .history import FactVersion  # noqa: F401 (registers the fact_version table
 from .finance import (CreditNoteCorrection, DocumentCounter, Invoice, InvoiceLine, Objection, Payment,
                       SettlementLine, SettlementRun)
 from .organisation import Consortium, Municipality, Provider
+from .privacy import BsnLookup  # noqa: F401 (issue 12: BSN look-ups, throttled per user)
 from .results_cache import ContractDataVersion, ResultsCache  # noqa: F401 (results cache)
 from .trajectory import Client, EvidenceFile, MilestoneClaim, Placement, Review, Trajectory
 
