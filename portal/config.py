@@ -26,6 +26,9 @@ def load_config(overrides: dict | None = None) -> dict:
         "DATABASE_POOL_SIZE": int(env.get("DATABASE_POOL_SIZE", "5")),
         # Key for BSN encryption and its look-up hash; separate from SECRET_KEY in production.
         "BSN_KEY": env.get("BSN_KEY"),
+        # AVG (README "Privacy (AVG)"): BSN look-ups per user per hour; months after a client's last trajectory ended.
+        "BSN_LOOKUPS_PER_HOUR": int(env.get("BSN_LOOKUPS_PER_HOUR", "30")),
+        "PRIVACY_RETENTION_MONTHS": int(env.get("PRIVACY_RETENTION_MONTHS", "24")),
         "EVIDENCE_DIR": env.get("EVIDENCE_DIR", str(INSTANCE / "evidence")),
         "DEMO": demo,
         "SESSION_COOKIE_HTTPONLY": True,

@@ -8,13 +8,17 @@ from sqlalchemy.orm import Session, sessionmaker
 
 
 def make_engine(url: str, pool_size: int = 5) -> Engine:
-    """Create an engine; SQLite gets foreign keys and a busy timeout."""
+    """Create an engine; SQLite gets foreign keys and a busy timeout.
+
+    `hide_parameters`: a database error's text (logged with the traceback of a 500) must not carry the
+    statement's values, which may be a client's name or birth date (AVG; README "Privacy (AVG)").
+    """
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 30})
+        engine = create_engine(url, connect_args={"timeout": 30}, hide_parameters=True)
 
         make_sqlite_transactional(engine)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=pool_size, max_overflow=pool_size)
+    return create_engine(url, pool_pre_ping=True, pool_size=pool_size, max_overflow=pool_size, hide_parameters=True)
 
 
 def make_sqlite_transactional(engine: Engine) -> None:
