@@ -91,6 +91,7 @@ def _register_blueprints(app: Flask) -> None:
     from .clients.views import bp as clients_bp
     app.register_blueprint(clients_bp)
     from .results.views import bp as results_bp; app.register_blueprint(results_bp)  # noqa: E702
+    from .privacy.views import bp as privacy_bp; app.register_blueprint(privacy_bp)  # noqa: E702
 
 
 ERROR_PAGES = {

@@ -155,3 +155,11 @@ def scope_bureau_contracts(user: User) -> Select:
     if user.has_role("provider") and user.provider_id is not None:
         return select(Contract.id).where(Contract.provider_id == user.provider_id)
     return select(Contract.id).where(False)
+
+
+def get_client_as_admin(session: Session, user: User, client_id: int) -> Client:
+    """Load a client for the functioneel beheerder (admin: the inzage export, transfers), or 404."""
+    client = session.get(Client, client_id) if user.has_role("admin") else None
+    if client is None:
+        abort(404)
+    return client

@@ -46,6 +46,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(settlement_cli)
     from .auditing.cli import audit_cli
     app.cli.add_command(audit_cli)
+    from .privacy.cli import privacy_cli; app.cli.add_command(privacy_cli)  # noqa: E702
     from .results.cli import results_command
     app.cli.add_command(results_command)
     from .history import cli as _history_commands  # noqa: F401 (adds replay and diff to the settlement group)

@@ -50,6 +50,8 @@ def register_client(session: Session, actor: User | None, *, bsn: str, municipal
 
 
 def reveal_bsn(session: Session, actor: User, client: Client) -> str:
-    """Return the full BSN and record that this user saw it."""
+    """Return the full BSN and record that this user saw it (an anonymised client has none left)."""
+    if client.anonymised_at is not None:
+        return client.masked_bsn
     record(session, actor, "client.bsn_viewed", "client", client.id)
     return decrypt_bsn(client.bsn_encrypted)
