@@ -59,6 +59,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     _register_blueprints(app)
     _register_error_pages(app)
     _register_security_headers(app)
+    from .privacy import logs; logs.install(app)  # noqa: E702 (no database DETAIL, with its row, in the log)
 
     from .cli import register_commands
     register_commands(app)

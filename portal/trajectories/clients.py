@@ -12,6 +12,7 @@ from ..clients.service import initial_facts
 from ..bsn_vault import bsn_hash, decrypt_bsn, encrypt_bsn
 from ..identifiers import clean_bsn
 from ..models import Client, User
+from ..models.enums import BENEFITS, TARGET_GROUPS
 
 
 class ClientExists(ValueError):
@@ -31,6 +32,11 @@ def register_client(session: Session, actor: User | None, *, bsn: str, municipal
                     target_group: str | None = None, benefit: str | None = None) -> Client:
     """Register a client; the BSN must pass the elfproef and be new."""
     bsn = clean_bsn(bsn)
+    # Refused here, not by the database's CHECK: PostgreSQL would log the failing row, names and all.
+    if target_group is not None and target_group not in TARGET_GROUPS:
+        raise ValueError("Doelgroep: kies uit de lijst.")
+    if benefit is not None and benefit not in BENEFITS:
+        raise ValueError("Uitkering: kies uit de lijst.")
     existing = session.scalar(select(Client).where(Client.bsn_hash == bsn_hash(bsn)))
     if existing is not None:
         raise ClientExists(existing)
