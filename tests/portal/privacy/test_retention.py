@@ -98,3 +98,8 @@ def test_dry_run_changes_nothing_and_apply_anonymises_in_one_go_while_every_run_
     assert replayed.exit_code == 0 and "1 runs replayed, 0 differences" in replayed.output
     # A second run finds nobody left.
     assert "0 clients to anonymise" in runner.invoke(args=["privacy", "anonymise"]).output
+    # There is no BSN left to export: a scenario export with clients says so (and one without still works).
+    code = ow.contract.code
+    refused = runner.invoke(args=["export-scenario", "--contract", code, "--with-clients"])
+    assert refused.exit_code == 2 and "anonymised" in refused.output
+    assert runner.invoke(args=["export-scenario", "--contract", code]).exit_code == 0
