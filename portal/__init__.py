@@ -65,6 +65,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     _register_blueprints(app)
     _register_error_pages(app)
     _register_security_headers(app)
+    from .privacy import logs; logs.install(app)  # noqa: E702 (no database DETAIL, with its row, in the log)
 
     from .cli import register_commands
     register_commands(app)
@@ -100,6 +101,7 @@ def _register_blueprints(app: Flask) -> None:
     from .api import register as register_api; register_api(app)  # noqa: E702
     from .jobs.views import bp as jobs_bp, register_bulk_import; app.register_blueprint(jobs_bp); register_bulk_import(app)  # noqa: E702,E501 (issues 13/14)
     from .notifications.views import bp as notifications_bp; app.register_blueprint(notifications_bp)  # noqa: E702
+    from .privacy.views import bp as privacy_bp; app.register_blueprint(privacy_bp)  # noqa: E702
 
 
 ERROR_PAGES = {

@@ -338,3 +338,17 @@ def contract_choices(session: Session, user: User, contract_ids: Select | None =
     providers = session.execute(select(Provider.id, Provider.name).where(Provider.id.in_(
         select(Contract.provider_id).where(Contract.id.in_(contract_ids)))).order_by(Provider.name)).all()
     return contracts, providers
+
+
+def get_client_as_admin(session: Session, user: User, client_id: int) -> Client:
+    """Load a client for the functioneel beheerder (admin: the inzage export, transfers) of its consortium, or 404.
+
+    A client belongs to the consortium of the municipality that registered it.
+    """
+    client = None
+    if user.has_role("admin"):
+        client = session.scalar(select(Client).where(Client.id == client_id, Client.municipality_id.in_(
+            scope_municipalities(user, select(Municipality.id)))))
+    if client is None:
+        abort(404)
+    return client

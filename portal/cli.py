@@ -46,6 +46,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(settlement_cli)
     from .auditing.cli import audit_cli
     app.cli.add_command(audit_cli)
+    from .privacy.cli import privacy_cli; app.cli.add_command(privacy_cli)  # noqa: E702
     from .results.cli import results_command
     app.cli.add_command(results_command)
     from .storage.cli import storage_cli; app.cli.add_command(storage_cli)  # noqa: E702 (issue 11)

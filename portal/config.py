@@ -30,6 +30,9 @@ def load_config(overrides: dict | None = None) -> dict:
         "BSN_KEY": env.get("BSN_KEY"),
         # Where files (evidence) are kept: "database" (every node sees them, one backup) or "filesystem" (EVIDENCE_DIR).
         "STORAGE_BACKEND": env.get("STORAGE_BACKEND", "database"),
+        # AVG (README "Privacy (AVG)"): BSN look-ups per user per hour; months after a client's last trajectory ended.
+        "BSN_LOOKUPS_PER_HOUR": int(env.get("BSN_LOOKUPS_PER_HOUR", "30")),
+        "PRIVACY_RETENTION_MONTHS": int(env.get("PRIVACY_RETENTION_MONTHS", "24")),
         "EVIDENCE_DIR": env.get("EVIDENCE_DIR", str(INSTANCE / "evidence")),
         "DEMO": demo,
         "SESSION_COOKIE_HTTPONLY": True,

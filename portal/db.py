@@ -13,15 +13,18 @@ def make_engine(url: str, pool_size: int = 5, *, prepared_statements: bool = Tru
     Behind PgBouncer in transaction pooling mode, consecutive transactions may run on different
     server connections, so psycopg's server-side prepared statements must be off
     (`prepared_statements=False`, config DATABASE_PREPARED_STATEMENTS=0).
+
+    `hide_parameters`: a database error's text (logged with the traceback of a 500) must not carry the
+    statement's values, which may be a client's name or birth date (AVG; README "Privacy (AVG)").
     """
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 30})
+        engine = create_engine(url, connect_args={"timeout": 30}, hide_parameters=True)
 
         make_sqlite_transactional(engine)
         return engine
     connect_args = {} if prepared_statements else {"prepare_threshold": None}
     return create_engine(url, pool_pre_ping=True, pool_size=pool_size, max_overflow=pool_size,
-                         connect_args=connect_args)
+                         connect_args=connect_args, hide_parameters=True)
 
 
 def make_sqlite_transactional(engine: Engine) -> None:

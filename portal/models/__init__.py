@@ -14,6 +14,7 @@ from .job import Job  # noqa: F401 (issue 14: background jobs)
 from .finance import (CreditNoteCorrection, DocumentCounter, Invoice, InvoiceLine, Objection, Payment,
                       SettlementLine, SettlementRun)
 from .organisation import Consortium, Municipality, Provider
+from .privacy import BsnLookup  # noqa: F401 (issue 12: BSN look-ups, throttled per user)
 from .results_cache import ContractDataVersion, ResultsCache  # noqa: F401 (results cache)
 from .storage import StoredBlob  # noqa: F401 (issue 11: files in the database)
 from .notification import Notification, NotificationPreference  # noqa: F401 (issue 14: notifications)

@@ -42,12 +42,14 @@ class Client(Base):
     target_group: Mapped[str | None] = mapped_column(String(30))
     benefit: Mapped[str | None] = mapped_column(String(30))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # Set by `flask privacy anonymise`: names, birth date and BSN are gone, the ref stays (portal.privacy).
+    anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     municipality: Mapped[Municipality] = relationship()
 
     @property
     def masked_bsn(self) -> str:
-        return "*****" + self.bsn_last4
+        return "geanonimiseerd" if self.anonymised_at is not None else "*****" + self.bsn_last4
 
     @property
     def display_name(self) -> str:

@@ -14,7 +14,7 @@ from flask.cli import AppGroup, with_appcontext
 from ..db import get_session
 from ..finance.facts import load_contract
 from ..finance.preview import preview, preview_document
-from .exporter import export_scenario
+from .exporter import AnonymisedClients, export_scenario
 from .importer import ImportRefused, import_scenario
 
 
@@ -98,7 +98,10 @@ def export_scenario_command(code: str, as_of: str | None, with_clients: bool, ou
     session = get_session()
     contract = _contract_or_fail(session, code)
     day = _parse_date(as_of, "--as-of") if as_of else clock.today()
-    scenario = export_scenario(session, contract, day, with_clients=with_clients)
+    try:
+        scenario = export_scenario(session, contract, day, with_clients=with_clients)
+    except AnonymisedClients as refused:
+        _fail([refused])
     session.commit()  # the audit event of an export with BSNs
     text = json.dumps(settlement.dump_scenario(scenario), indent=2) + "\n"
     if output:

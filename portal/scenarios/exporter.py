@@ -14,6 +14,14 @@ from ..clients.scenario import exported_facts
 from ..finance.facts import load_facts
 
 
+class AnonymisedClients(ValueError):
+    """Some clients of the contract were anonymised (portal.privacy): they have no BSN left to export."""
+
+    def __init__(self, refs: list[str]):
+        super().__init__(f"--with-clients: {len(refs)} clients are anonymised and have no BSN "
+                         f"({', '.join(refs[:5])}{', ...' if len(refs) > 5 else ''}); export without --with-clients")
+
+
 def export_scenario(session: Session, contract: m.Contract, as_of: date, *, with_clients: bool = False,
                     actor: m.User | None = None) -> settlement.Scenario:
     """Return the contract as a scenario; BSNs are included only `with_clients` (and that is audited)."""
@@ -28,6 +36,9 @@ def export_scenario(session: Session, contract: m.Contract, as_of: date, *, with
         rows = session.execute(select(m.Client, m.Municipality.cbs_code)
                                .join(m.Municipality, m.Municipality.id == m.Client.municipality_id)
                                .where(m.Client.ref.in_(refs)).order_by(m.Client.ref)).all()
+        anonymised = [c.ref for c, _ in rows if c.anonymised_at is not None]
+        if anonymised:
+            raise AnonymisedClients(anonymised)
         client_facts = exported_facts(session, [c.id for c, _ in rows])
         clients = tuple(settlement.Client(ref=c.ref, bsn=decrypt_bsn(c.bsn_encrypted), municipality=cbs,
                                           target_group=c.target_group, benefit=c.benefit, facts=client_facts[c.id])

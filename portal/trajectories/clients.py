@@ -13,6 +13,7 @@ from ..clients.service import initial_facts, require_client_klantmanager
 from ..bsn_vault import bsn_hash, decrypt_bsn, encrypt_bsn
 from ..identifiers import clean_bsn
 from ..models import Client, User
+from ..models.enums import BENEFITS, TARGET_GROUPS
 
 
 class ClientExists(ValueError):
@@ -32,6 +33,11 @@ def register_client(session: Session, actor: User | None, *, bsn: str, municipal
                     target_group: str | None = None, benefit: str | None = None) -> Client:
     """Register a client; the BSN must pass the elfproef and be new."""
     bsn = clean_bsn(bsn)
+    # Refused here, not by the database's CHECK: PostgreSQL would log the failing row, names and all.
+    if target_group is not None and target_group not in TARGET_GROUPS:
+        raise ValueError("Doelgroep: kies uit de lijst.")
+    if benefit is not None and benefit not in BENEFITS:
+        raise ValueError("Uitkering: kies uit de lijst.")
     existing = session.scalar(select(Client).where(Client.bsn_hash == bsn_hash(bsn)))
     if existing is not None:
         raise ClientExists(existing)
@@ -51,7 +57,9 @@ def register_client(session: Session, actor: User | None, *, bsn: str, municipal
 
 
 def reveal_bsn(session: Session, actor: User, client: Client) -> str:
-    """Return the full BSN and record that this user saw it."""
+    """Return the full BSN and record that this user saw it (an anonymised client has none left)."""
+    if client.anonymised_at is not None:
+        return client.masked_bsn
     record(session, actor, "client.bsn_viewed", "client", client.id)
     return decrypt_bsn(client.bsn_encrypted)
 

@@ -22,7 +22,8 @@ from ..formatting import label
 from ..models import Client, ClientProfile, Contract, MilestoneClaim, Municipality, Trajectory
 from . import service
 from .claims import PlacementFacts, claimable_types, register_placement, submit_claim
-from .clients import ClientExists, find_client_by_bsn, register_client, reveal_bsn
+from .clients import ClientExists, register_client, reveal_bsn
+from ..privacy.lookups import NEUTRAL, LookupThrottled, look_up
 from ..clients.panels import trajectory_panel
 from ..clients.referral import record_referral_facts
 from ..clients.service import active_profiles
@@ -328,25 +329,29 @@ def placement(trajectory_id: int):
 @bp.route("/aanmelden", methods=["GET", "POST"])
 @requires_role("klantmanager")
 def find_client():
-    """Find a client by BSN (posted, never in a URL); an unknown BSN leads to registration."""
+    """Find a client by BSN (posted, never in a URL); an unknown BSN leads to registration. Audited and limited."""
     form = BsnSearchForm()
     status = 200
     if request.method == "POST":
+        status = INVALID
         if form.validate_on_submit():
             session = get_session()
-            client = find_client_by_bsn(session, form.bsn.data)
-            if client is not None and client.municipality_id == current_user.municipality_id:
-                return redirect(url_for("trajectories.client", client_id=client.id))
-            if client is not None:
-                form.bsn.errors = ["Deze cliënt staat bij een andere gemeente ingeschreven. "
-                                   "Neem contact op met de beheerder."]
-                status = INVALID
+            try:
+                found = look_up(session, current_user, form.bsn.data, "search")
+            except LookupThrottled as error:
+                form.bsn.errors, status = [str(error)], error.status
             else:
-                new = ClientForm(formdata=None, bsn=form.bsn.data)
-                flash("Er is nog geen cliënt met dit BSN. Registreer de cliënt.", "info")
-                return _no_store(Response(render_template("trajectories/client_new.html", form=new)))
-        else:
-            status = INVALID
+                if found.outcome == "own":
+                    session.commit()
+                    return redirect(url_for("trajectories.client", client_id=found.client.id))
+                if found.outcome == "elsewhere":
+                    form.bsn.errors = [NEUTRAL]
+                else:
+                    session.commit()
+                    new = ClientForm(formdata=None, bsn=found.bsn)
+                    flash("Er is nog geen cliënt met dit BSN. Registreer de cliënt.", "info")
+                    return _no_store(Response(render_template("trajectories/client_new.html", form=new)))
+            session.commit()  # the look-up (or its refusal) is counted and audited
     return _no_store(Response(render_template("trajectories/client_search.html", form=form), status))
 
 
@@ -360,22 +365,33 @@ def new_client():
         if form.validate_on_submit():
             session = get_session()
             try:
-                client = register_client(session, current_user, bsn=form.bsn.data,
-                                         municipality_id=current_user.municipality_id,
-                                         first_name=form.first_name.data.strip(),
-                                         last_name=form.last_name.data.strip(), birth_date=form.birth_date.data,
-                                         target_group=form.target_group.data, benefit=form.benefit.data)
-            except ClientExists as error:
-                session.rollback()
-                if error.client.municipality_id == current_user.municipality_id:
-                    flash("Deze cliënt was al geregistreerd.", "info")
-                    return redirect(url_for("trajectories.client", client_id=error.client.id))
-                form.bsn.errors = ["Er is al een cliënt met dit BSN bij een andere gemeente. "
-                                   "Neem contact op met de beheerder."]
-            else:
+                found = look_up(session, current_user, form.bsn.data, "registration")
+            except LookupThrottled as error:
                 session.commit()
-                flash(f"Cliënt {client.ref} is geregistreerd.", "success")
-                return redirect(url_for("trajectories.client", client_id=client.id))
+                form.bsn.errors = [str(error)]
+                return _no_store(Response(render_template("trajectories/client_new.html", form=form), error.status))
+            if found.outcome == "own":
+                session.commit()
+                flash("Deze cliënt was al geregistreerd.", "info")
+                return redirect(url_for("trajectories.client", client_id=found.client.id))
+            if found.outcome == "elsewhere":
+                session.commit()
+                form.bsn.errors = [NEUTRAL]
+            else:
+                try:
+                    client = register_client(session, current_user, bsn=found.bsn,
+                                             municipality_id=current_user.municipality_id,
+                                             first_name=form.first_name.data.strip(),
+                                             last_name=form.last_name.data.strip(), birth_date=form.birth_date.data,
+                                             target_group=form.target_group.data, benefit=form.benefit.data)
+                except ClientExists:
+                    # Registered by someone else between the look-up and now: the same neutral answer.
+                    session.rollback()
+                    form.bsn.errors = [NEUTRAL]
+                else:
+                    session.commit()
+                    flash(f"Cliënt {client.ref} is geregistreerd.", "success")
+                    return redirect(url_for("trajectories.client", client_id=client.id))
     return _no_store(Response(render_template("trajectories/client_new.html", form=form), status))
 
 
