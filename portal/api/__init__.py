@@ -11,7 +11,7 @@ from .. import csrf
 
 def endpoints() -> list:
     """Return every declared endpoint (importing the view modules declares them)."""
-    from . import docs, views_bureau, views_municipality, views_shared  # noqa: F401 - they declare the endpoints
+    from . import docs, views_bureau, views_import, views_municipality, views_shared  # noqa: F401 - they declare them
     from .framework import ENDPOINTS
     return ENDPOINTS
 

@@ -356,3 +356,24 @@ class ProblemOut(Schema):
     detail = fields.String(required=True, metadata={"description": "Uitleg in het Nederlands."})
     instance = fields.String()
     errors = fields.List(fields.Dict(), metadata={"description": "Per veld (pad met punten) de meldingen."})
+
+
+# ---------------------------------------------------------------- bulk import
+
+
+class ImportIn(Strict):
+    """A bulk import, sent as multipart/form-data: the CSV (one file named *.csv) and its evidence in `files`."""
+
+
+class StoredRowOut(Schema):
+    line = fields.Integer(metadata={"description": "Regel in het CSV-bestand (de kopregel is 1)."})
+    trajectory = fields.String()
+    type = fields.String()
+    claim = fields.String(metadata={"description": "Referentie van de opgeslagen declaratie."})
+
+
+class ImportOut(Schema):
+    rows = fields.Integer(metadata={"description": "Aantal regels met gegevens."})
+    saved = fields.Boolean(metadata={"description": "Of de regels zijn opgeslagen (alles of niets)."})
+    stored = fields.List(fields.Nested(StoredRowOut), metadata={"description": "De opgeslagen regels (leeg bij "
+                                                                               "alleen controleren)."})

@@ -30,6 +30,15 @@ def _files(extra: dict) -> dict:
     return dict(extra, files=[(io.BytesIO(f.PDF_BYTES), "bewijs.pdf")])
 
 
+def _import(w) -> dict:
+    """A one-row import of tenant A's trajectory; another bureau's token gets a 422 naming the row (not its own)."""
+    header = ("traject;soort;datum;werkgever;kvk_werkgever;contractsoort;uren_per_week;bruto_maandloon;"
+              "uitkering_stopt;plaatsing_start;soort_bewijs;bewijsstukken;toelichting")
+    line = f"{w.trajectory_a.ref};intake;03-02-2026;;;;;;;;presentielijst;bewijs.pdf;"
+    return {"files": [(io.BytesIO(f"{header}\r\n{line}\r\n".encode()), "export.csv"),
+                      (io.BytesIO(f.PDF_BYTES), "bewijs.pdf")]}
+
+
 T = "/api/v1/trajectories/{}"
 ROWS = [
     ApiRow("list_referrals", "GET", lambda w: "/api/v1/referrals", own_object=False),
@@ -69,6 +78,8 @@ ROWS = [
            json=lambda w: {"bsn": f._fresh_bsn(f.next_id())}),
     ApiRow("create_client", "POST", lambda w: "/api/v1/clients", own_object=False,
            json=lambda w: {"bsn": f._fresh_bsn(f.next_id()), "first_name": "Sanne", "last_name": "de Vries"}),
+    ApiRow("check_import", "POST", lambda w: "/api/v1/imports/check", own_object=False, form=lambda w: _import(w)),
+    ApiRow("store_import", "POST", lambda w: "/api/v1/imports", own_object=False, form=lambda w: _import(w)),
     ApiRow("list_contracts", "GET", lambda w: "/api/v1/contracts", own_object=False),
     ApiRow("refer", "POST", lambda w: f"/api/v1/clients/{w.trajectory_a.client_id}/referrals",
            json=lambda w: {"contract_id": w.contract_a.id, "referred_on": date(2026, 3, 1).isoformat()}),
