@@ -14,6 +14,7 @@ from ..audit import record
 from ..db import get_session
 from ..models import EvidenceFile
 from ..storage import Storage, get_storage
+from .preview import IMAGE_TYPES, PreviewFailed, render_page
 
 bp = Blueprint("evidence", __name__)
 
@@ -47,6 +48,43 @@ def download(evidence_id: int):
     response.headers["Cache-Control"] = "private, no-store"
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
+
+
+@bp.route("/bewijs/<int:evidence_id>/voorbeeld/<int:page>.png")
+@requires_role("provider", "klantmanager", "reviewer", "finance", "admin", "auditor")
+def preview(evidence_id: int, page: int):
+    """One page of a PDF as PNG, rendered here (no PDF reaches the browser), or the image itself; recorded."""
+    session = get_session()
+    evidence = session.get(EvidenceFile, evidence_id)
+    if evidence is None:
+        abort(404)
+    get_claim(session, current_user, evidence.claim_id)  # another tenant's claim is a 404
+    data = evidence_bytes(session, evidence)
+    if not data:
+        current_app.logger.error("evidence file %s is missing from storage", evidence.id)
+        abort(404)
+    if evidence.content_type == "application/pdf":
+        try:
+            image = render_page(data, page)
+        except PreviewFailed:
+            abort(404)
+    elif evidence.content_type in IMAGE_TYPES and page == 1:
+        image = data
+    else:
+        abort(404)
+    record(session, current_user, "evidence.previewed", "evidence_file", evidence.id, after={"page": page})
+    session.commit()
+    response = Response(image, mimetype="image/png" if evidence.content_type == "application/pdf"
+                        else evidence.content_type)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+def evidence_bytes(session, evidence: EvidenceFile) -> bytes:
+    """The whole file from storage (evidence is at most 10 MB); empty when it is missing."""
+    return b"".join(get_storage().chunks(session, evidence.sha256))
 
 
 def _stream(open_session, storage: Storage, key: str, start: int) -> Iterator[bytes]:

@@ -21,6 +21,8 @@ from ..models import MilestoneClaim, Review, User
 from ..models.enums import MILESTONE_TYPES
 from .forms import ApproveForm, RejectForm, RevokeForm
 from .outlook import claim_outlook
+from ..evidence.preview import IMAGE_TYPES, page_count
+from ..evidence.views import evidence_bytes
 from .queue import OVERDUE_AFTER_WORKING_DAYS, QueueFilter, municipality_choices, next_pending, pending_claims
 from .service import REJECTION_REASONS, ReviewError, approve_claim, reject_claim, revoke_approval
 from .states import allowed_actions
@@ -124,13 +126,26 @@ def _render_claim(session: Session, claim: MilestoneClaim, **forms):
     forms.setdefault("revoke_form", RevokeForm(formdata=None))
     return render_template(
         "review/claim.html", claim=claim, trajectory=trajectory, contract=trajectory.contract,
-        placement=claim.placement, evidence=claim.evidence, history=history, others=others, names=names,
+        placement=claim.placement, evidence=claim.evidence, previews=_previews(session, claim.evidence),
+        history=history, others=others, names=names,
         actions=allowed_actions(claim.review), own_claim=claim.submitted_by_id == current_user.id,
         revoked=bool(history) and history[-1][0].decision == "revoked",
         reasons=REJECTION_REASONS, can_download="evidence.download" in current_app.view_functions,
         trajectory_url=_trajectory_url(trajectory.id), filesize=filesize, back=_back_to_queue(),
         client_facts=review_panel(session, claim), outlook=claim_outlook(session, claim, clock.today()),
         line_status=LINE_STATUS, cohort_status=COHORT_STATUS, **forms)
+
+
+def _previews(session: Session, evidence) -> dict[int, int]:
+    """Per evidence file, how many preview pages the claim page shows (0: none, download it)."""
+    pages = {}
+    for file in evidence:
+        if file.content_type in IMAGE_TYPES:
+            pages[file.id] = 1
+        elif file.content_type == "application/pdf":
+            data = evidence_bytes(session, file)
+            pages[file.id] = page_count(data) if data else 0
+    return pages
 
 
 def _back_to_queue() -> str:

@@ -28,7 +28,7 @@ STAFF = frozenset({"reviewer", "finance", "admin"})
 # The auditor (issue 15) reads the consortium's pages and changes nothing: these GETs of other areas let it
 # through, every other row of another area is a 403 for it (unless the row names it in `allowed` itself).
 AUDITOR_READS = frozenset({
-    "trajectories.show", "evidence.download", "admin.contract", "objections.queue", "objections.show",
+    "trajectories.show", "evidence.download", "evidence.preview", "admin.contract", "objections.queue", "objections.show",
     "finance.runs", "finance.run", "finance.run_export", "finance.invoices", "finance.invoice",
     "finance.invoice_pdf", "finance.invoice_ubl", "clients.ladder_page",
 })
