@@ -12,12 +12,11 @@ from typing import Any
 import jinja2
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from weasyprint import HTML
 
 from .. import clock
 from ..audit import snapshot
 from ..bsn_vault import decrypt_bsn
-from ..invoicing.pdf import TEMPLATE_DIR, AssetFetcher
+from ..invoicing.assets import TEMPLATE_DIR
 from ..models import (ActivationResult, AuditEvent, Client, ClientFact, EsfParticipant, EvidenceFile, LadderMeasurement,
                       MilestoneClaim, Placement, Review, Trajectory)
 from ..models.client_facts import PlacementChange
@@ -93,4 +92,7 @@ def _environment() -> jinja2.Environment:
 def render_export_pdf(data: dict[str, Any]) -> bytes:
     """Render the export as a PDF from the same plain data as the JSON (no URLs: the AssetFetcher refuses all)."""
     html = _environment().get_template("client_export.html").render(data=data, titles=SECTION_TITLES)
+    from weasyprint import HTML  # only when a PDF is made: the app starts without it (issue 11)
+
+    from ..invoicing.pdf import AssetFetcher
     return HTML(string=html, base_url=None, url_fetcher=AssetFetcher()).write_pdf()

@@ -45,8 +45,13 @@ def test_reviewer_rejects_a_claim_and_must_give_a_reason(page, live_server):
     page.get_by_label("Reden van afkeuring").select_option(label="Bewijs past niet bij de declaratie")
     page.get_by_label("Toelichting voor het bureau").fill("De loonstrook is van een andere werkgever.")
     page.get_by_role("button", name="Afkeuren").click()
-    page.wait_for_url(re.compile(r"/beoordelen\?contract=\d+"))  # back on the filtered queue
+    # On to the next claim of the filtered queue; the rejected one has left the queue.
+    page.wait_for_url(re.compile(r"/beoordelen/\d+\?next=.*contract"))
     expect(page.get_by_role("status").filter(has_text=f"Declaratie {claim.ref} is afgekeurd.")).to_be_visible()
+    assert_accessible(page)
+    expect(page.get_by_role("heading", level=1)).not_to_contain_text(claim.ref)
+    page.get_by_role("link", name="Terug naar de declaraties te beoordelen").click()
+    page.wait_for_url(re.compile(r"/beoordelen\?contract=\d+"))
     assert_accessible(page)
     expect(page.get_by_role("link", name=claim.ref, exact=True)).to_have_count(0)
 

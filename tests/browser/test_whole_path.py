@@ -148,8 +148,13 @@ def approve_from_queue(page, trajectory_ref: str, milestone: str, evidence: byte
         page.get_by_role("link", name=filename).click()
     assert download.value.suggested_filename == filename
     assert Path(download.value.path()).read_bytes() == evidence  # stored and served unchanged
-    submit(page, "Goedkeuren", re.compile(r"/beoordelen\?contract=\d+"))  # back on the same queue page
-    expect(page.get_by_role("status")).to_contain_text("is goedgekeurd.")
+    # On to the next claim of the same filtered queue (or back on it when none is left).
+    submit(page, "Goedkeuren", re.compile(r"/beoordelen(/\d+\?next=|\?contract=\d+)"))
+    expect(page.get_by_role("status").filter(has_text="is goedgekeurd.")).to_be_visible()
+    if "?next=" in page.url:
+        page.get_by_role("link", name="Terug naar de declaraties te beoordelen").click()
+        page.wait_for_url(re.compile(r"/beoordelen\?contract=\d+"))
+        assert_accessible(page)
 
 
 def test_referral_to_approved_claims(page, live_server):

@@ -41,8 +41,11 @@ SEED = int(os.environ["JUNK_SEED"]) if os.environ.get("JUNK_SEED") else None
 #: Pages not worth parsing for forms (downloads) and not worth fetching with valid ids (slow renders).
 DOWNLOAD = re.compile(r"(pdf|csv|json|ubl|export|download|report)", re.I)
 #: Refusals that legitimately leave a trace: a failed login or code is counted (throttling), a reset
-#: request is answered the same whether or not the address exists.
+#: request is answered the same whether or not the address exists, and a BSN look-up is audited and
+#: counted against the hourly limit whatever it finds (AVG; portal.privacy.lookups).
+BSN_LOOKUP = {"bsn_lookup", "audit_event"}
 MAY_WRITE_WHEN_REFUSED = {
+    "privacy.search_bsn": BSN_LOOKUP, "trajectories.find_client": BSN_LOOKUP, "trajectories.new_client": BSN_LOOKUP,
     "auth.login": {"login_attempt", "audit_event"},
     "auth.second_factor": {"login_attempt", "audit_event"},
     "auth.forgot_password": {"password_reset", "audit_event"},

@@ -35,7 +35,8 @@ def submitted_runs(app, contracts: int) -> tuple[list[int], int]:
         db = get_session()
         consortium = f.create_consortium(db)
         municipalities = [f.create_municipality(db, consortium) for _ in range(2)]
-        preparer, approver = f.create_user(db, "finance"), f.create_user(db, "finance")
+        preparer = f.create_user(db, "finance", consortium=consortium)
+        approver = f.create_user(db, "finance", consortium=consortium)
         runs = []
         for _ in range(contracts):
             contract = f.create_contract(db, consortium, f.create_provider(db), norm=False)
