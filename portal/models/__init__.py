@@ -3,6 +3,7 @@ from .account import ApiToken, AuditEvent, LoginAttempt, PasswordReset, Recovery
 from .api import ApiIdempotencyKey, ApiRateWindow  # noqa: F401 (issue 13: JSON API)
 from .auditing import AuditAnchor, AuditChainHead, AuditSample, AuditSampleItem
 from .bank import BankEntry, BankStatement  # noqa: F401 (bank statements, issue 14)
+from .objection_attachment import ObjectionAttachment  # noqa: F401 (issue 14: attachments to objections)
 from .base import Base
 from .client_facts import (ActivationResult, ClientFact, ClientProfile, DurableOutflowTerms, EsfParticipant,  # noqa: F401
                            LadderMeasurement, ParticipationStep, PlacementChange)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
+from flask_wtf.file import MultipleFileField
 from wtforms import RadioField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
@@ -18,6 +19,7 @@ class ObjectionForm(FlaskForm):
         validators=[DataRequired("Motiveer uw bezwaar."),
                     Length(min=MIN_MOTIVATION, max=MAX_TEXT,
                            message=f"Gebruik ten minste {MIN_MOTIVATION} en hoogstens {MAX_TEXT} tekens.")])
+    attachments = MultipleFileField("Bijlagen (optioneel: PDF, PNG of JPEG, elk hoogstens 10 MB)")
 
 
 class DecisionForm(FlaskForm):

@@ -12,6 +12,7 @@ Service functions take explicit arguments, flush, write the audit trail, and nev
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -25,8 +26,10 @@ from ..notifications import service as notifications
 from ..formatting import nl_date
 from ..formatting import label
 from ..history.corrections import correct_fact
-from ..models import MilestoneClaim, Objection, SettlementLine, Trajectory, User
+from ..evidence.storage import CheckedFile, EvidenceRefused, Upload, check_upload
+from ..models import MilestoneClaim, Objection, ObjectionAttachment, SettlementLine, Trajectory, User
 from ..review.service import reinstate_claim, revoke_approval
+from ..storage import Storage
 from .states import InvalidTransition, ObjectionError, ObjectionRefused, next_status
 
 __all__ = ["AMENDMENT_NEEDED", "CHOSEN_CORRECTION", "CORRECTED_FIELD", "Choice", "choices_for", "MIN_MOTIVATION", "OBJECTABLE_STATUSES", "Correction", "CorrectionInvalid",
@@ -48,6 +51,12 @@ NO_LONGER_COUNTS = "REVOKED"
 
 class MotivationRequired(ObjectionError):
     """An objection needs a motivation the reviewer can weigh."""
+
+
+class AttachmentRefused(ObjectionError):
+    """An attachment is not a PDF, PNG or JPEG of at most 10 MB, is sent twice, or there are too many."""
+
+    field = "attachments"
 
 
 class DecisionReasonRequired(ObjectionError):
@@ -94,8 +103,16 @@ def open_objection(session: Session, claim_id: int, tranche_code: str) -> Object
                           .order_by(Objection.id).limit(1))
 
 
-def file_objection(session: Session, actor: User, line: SettlementLine, motivation: str) -> Objection:
-    """Object, as the contract's bureau, to a withheld or partly paid line of an issued run."""
+MAX_ATTACHMENTS = 5
+
+
+def file_objection(session: Session, actor: User, line: SettlementLine, motivation: str, *,
+                   attachments: Sequence[Upload] = (), storage: Storage | None = None) -> Objection:
+    """Object, as the contract's bureau, to a withheld or partly paid line of an issued run.
+
+    `attachments` (PDF, PNG or JPEG, checked by content like evidence) are the proof of the motivation;
+    they are kept in `storage`, which is then required.
+    """
     run = line.run
     if not actor.has_role("provider") or actor.provider_id is None or actor.provider_id != run.contract.provider_id:
         raise ObjectionRefused("Alleen het re-integratiebedrijf van dit contract kan bezwaar maken tegen deze regel.")
@@ -112,6 +129,7 @@ def file_objection(session: Session, actor: User, line: SettlementLine, motivati
                                  f"inhouding onjuist, en welk bewijs heeft u?")
     if len(text) > MAX_TEXT:
         raise MotivationRequired(f"Gebruik hoogstens {MAX_TEXT} tekens.")
+    checked = _checked_attachments(attachments)
     # Lock the claim so that two simultaneous objections against it cannot both pass the check below.
     _lock_claim(session, line.claim_id)
     if open_objection(session, line.claim_id, line.tranche_code) is not None:
@@ -122,13 +140,41 @@ def file_objection(session: Session, actor: User, line: SettlementLine, motivati
                           created_by_id=actor.id, created_at=clock.now())
     session.add(objection)
     session.flush()
+    for file in checked:
+        session.add(ObjectionAttachment(objection_id=objection.id, filename=file.filename,
+                                        content_type=file.content_type, size=file.size, sha256=file.sha256,
+                                        uploaded_at=clock.now(), uploaded_by_id=actor.id))
+        storage.put(session, file.sha256, file.data)
+    session.flush()
     record(session, actor, "objection.filed", "objection", objection.id,
            after={"status": "open", "settlement_line_id": line.id, "run_id": run.id, "claim_id": line.claim_id,
                   "milestone_ref": line.milestone_ref, "tranche_code": line.tranche_code,
                   "reason_objected": objection.reason_objected, "withheld": line.withheld,
-                  "motivation": text})
+                  "motivation": text, "attachments": [file.filename for file in checked]})
     notifications.objection_filed(session, objection)
     return objection
+
+
+def attachments_of(session: Session, objection: Objection) -> list[ObjectionAttachment]:
+    """An objection's attachments in the order they were added."""
+    return list(session.scalars(select(ObjectionAttachment).where(ObjectionAttachment.objection_id == objection.id)
+                                .order_by(ObjectionAttachment.id)))
+
+
+def _checked_attachments(attachments: Sequence[Upload]) -> list[CheckedFile]:
+    if len(attachments) > MAX_ATTACHMENTS:
+        raise AttachmentRefused(f"Voeg hoogstens {MAX_ATTACHMENTS} bijlagen toe.")
+    checked, seen = [], set()
+    for upload in attachments:
+        try:
+            file = check_upload(upload)
+        except EvidenceRefused as error:
+            raise AttachmentRefused(str(error)) from None
+        if file.sha256 in seen:
+            raise AttachmentRefused(f"Het bestand ‘{file.filename}’ is twee keer bijgevoegd.")
+        seen.add(file.sha256)
+        checked.append(file)
+    return checked
 
 
 def correction_for(objection: Objection, claim: MilestoneClaim) -> Correction | None:

@@ -8,20 +8,24 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..access import contract_choices, get_objection, requires_role, scope_runs
+from ..audit import record
 from ..db import get_session
+from ..evidence.storage import read_upload
 from ..hardening import database_id
-from ..models import MilestoneClaim, Objection, Review, SettlementLine, SettlementRun, User
+from ..models import MilestoneClaim, Objection, ObjectionAttachment, Review, SettlementLine, SettlementRun, User
 from ..statements.queries import LINE_STATUS
+from ..storage import get_storage
 from ..trajectories.forms import choices as select_choices
 from .forms import DECISIONS, DecisionForm, ObjectionForm
 from .queries import my_objections, objection_queue
 from .service import (AMENDMENT_NEEDED, CHOSEN_CORRECTION, CORRECTED_FIELD, MIN_MOTIVATION, ObjectionError,
+                      attachments_of,
                       choices_for, correction_for, decide_objection, file_objection, objectable, open_objection,
                       remaining_problem)
 from .states import STATUS_LABELS, allowed_actions
@@ -57,15 +61,45 @@ def create(line_id: int):
     if not form.validate_on_submit():
         return _render_new(session, line, form), 400
     try:
-        objection = file_objection(session, current_user, line, form.motivation.data)
+        objection = file_objection(session, current_user, line, form.motivation.data,
+                                   attachments=[read_upload(f.filename, f.stream) for f in (form.attachments.data or [])
+                                                if f and f.filename], storage=get_storage())
     except ObjectionError as error:
         session.rollback()
-        flash(str(error), "error")
+        if getattr(error, "field", None) == "attachments":
+            form.attachments.errors = [str(error)]
+        else:
+            flash(str(error), "error")
         return _render_new(session, line, form), error.status
     session.commit()
     flash(f"Uw bezwaar tegen regel {line.milestone_ref} ({line.tranche_code}) is ingediend. "
           f"De contractmanager beslist erover.", "success")
     return redirect(url_for("objections.show", objection_id=objection.id))
+
+
+@bp.get("/bezwaren/<int:objection_id>/bijlagen/<int:attachment_id>")
+@requires_role("reviewer", "provider", "auditor")
+def attachment(objection_id: int, attachment_id: int):
+    """Download an objection's attachment, through the objection's scope (another tenant's: 404); recorded."""
+    session = get_session()
+    objection = get_objection(session, current_user, objection_id)
+    file = session.scalar(select(ObjectionAttachment).where(ObjectionAttachment.id == attachment_id,
+                                                            ObjectionAttachment.objection_id == objection.id))
+    if file is None:
+        abort(404)
+    data = b"".join(get_storage().chunks(session, file.sha256))
+    if not data:
+        abort(404)
+    record(session, current_user, "objection_attachment.downloaded", "objection", objection.id,
+           after={"attachment": file.id})
+    session.commit()
+    response = Response(data, mimetype=file.content_type)
+    response.headers.set("Content-Disposition", "attachment", filename=file.filename.encode("ascii", "replace")
+                         .decode("ascii"))
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
 
 
 def _render_new(session: Session, line: SettlementLine, form: ObjectionForm):
@@ -163,6 +197,7 @@ def _render_objection(session: Session, objection: Objection, form: DecisionForm
     form.correction.choices = select_choices((c.value, c.label) for c in choices)
     return render_template(
         "objections/show.html", objection=objection, line=line, run=run, contract=run.contract, claim=claim,
+        attachments=attachments_of(session, objection),
         trajectory=claim.trajectory, deadline=deadline, history=history, names=names, form=form, reviewer=reviewer,
         can_decide=reviewer and bool(allowed_actions(objection.status)),
         own_objection=objection.created_by_id == current_user.id, correction=correction,

@@ -29,7 +29,7 @@ STAFF = frozenset({"reviewer", "finance", "admin"})
 # through, every other row of another area is a 403 for it (unless the row names it in `allowed` itself).
 AUDITOR_READS = frozenset({
     "trajectories.show", "evidence.download", "evidence.preview", "admin.contract", "objections.queue", "objections.show",
-    "finance.runs", "finance.run", "finance.run_export", "finance.invoices", "finance.invoice",
+    "finance.runs", "finance.run", "finance.run_export", "finance.invoices", "finance.invoice", "objections.attachment",
     "finance.invoice_pdf", "finance.invoice_ubl", "clients.ladder_page",
 })
 

@@ -8,9 +8,12 @@ from datetime import date
 
 from portal.finance.issuing import approve_run
 from portal.finance.runs import last_issued_as_of, start_run, submit_run
-from portal.objections.service import file_objection
+from portal.evidence.storage import Upload
+from portal.objections.service import attachments_of as objection_attachments, file_objection
+from portal.storage import get_storage
 
 from ... import factories as f
+from ...factories import PDF_BYTES
 from .rows import Row
 from .world import SETUP
 
@@ -31,8 +34,10 @@ def _issued_run_with_objection(world, db) -> None:
     approve_run(db, approver, run.id)
     line = next(line for line in run.lines if line.claim_id == late.id)
     assert (line.status, line.reason) == ("withheld", "LATE_SUBMISSION")
-    world.extra.update(statement_run_a=run, withheld_line_a=line,
-                       objection_a=file_objection(db, world.users["provider_a"], line, MOTIVATION))
+    objection = file_objection(db, world.users["provider_a"], line, MOTIVATION,
+                               attachments=[Upload("bevestiging.pdf", PDF_BYTES)], storage=get_storage())
+    world.extra.update(statement_run_a=run, withheld_line_a=line, objection_a=objection,
+                       objection_attachment_a=objection_attachments(db, objection)[0])
 
 
 SETUP.append(_issued_run_with_objection)
@@ -54,6 +59,9 @@ ROWS = [
     Row("objections.mine", "GET", lambda w: "/bezwaren/mijn", PROVIDERS),
     Row("objections.queue", "GET", lambda w: "/bezwaren", REVIEWER),
     Row("objections.show", "GET", _objection, REVIEWER | {"provider_a"}, hidden=frozenset({"provider_b"})),
+    Row("objections.attachment", "GET",
+        lambda w: _objection(w) + f"/bijlagen/{w.extra['objection_attachment_a'].id}", REVIEWER | {"provider_a"},
+        hidden=frozenset({"provider_b"})),
     Row("objections.decide", "POST", lambda w: _objection(w) + "/besluit", REVIEWER,
         data=lambda w: {"decision": "reject", "reason": "Geen bewijs van eerdere indiening."}),
 ]
