@@ -24,7 +24,7 @@ from .model import Milestone, Trajectory
 from .money import ZERO, times
 from .results import Cohort, ContractSettlement
 from .reviews import status_on
-from .terms import ContractTerms
+from .terms import ContractTerms, is_late
 
 NORM_PENDING = Reason.NORM_PENDING.value
 
@@ -92,7 +92,7 @@ def cohort_members(result: ContractSettlement, trajectories: Iterable[Trajectory
         review = status_on(m.reviews, as_of)
         if review == REJECTED:
             continue
-        late = terms.deadline is not None and m.submitted > m.date + terms.deadline
+        late = is_late(m.date, m.submitted, terms.deadline_days)
         in_window = trajectory.start <= m.date <= terms.window_end(trajectory.start)
         claim = (m, review, late, in_window, None, None)
         best = primary.get(m.trajectory)

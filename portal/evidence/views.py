@@ -1,10 +1,8 @@
 """Downloading evidence: only through the claim's trajectory scope, only as an attachment, streamed from storage."""
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterator
 from itertools import chain
-from urllib.parse import quote
 
 from flask import Blueprint, Response, abort, current_app
 from flask_login import current_user
@@ -12,6 +10,7 @@ from flask_login import current_user
 from ..access import get_claim, requires_role
 from ..audit import record
 from ..db import get_session
+from ..hardening import sealed_file
 from ..models import EvidenceFile
 from ..storage import Storage, get_storage
 from .preview import IMAGE_TYPES, PreviewFailed, render_page
@@ -43,11 +42,7 @@ def download(evidence_id: int):
         [first], _stream(current_app.extensions["database"].session_factory, storage, evidence.sha256, len(first)))
     response = Response(body, mimetype=evidence.content_type, direct_passthrough=True)
     response.headers["Content-Length"] = str(size)
-    response.headers.set("Content-Disposition", "attachment", **_filename_options(evidence.filename))
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "private, no-store"
-    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return sealed_file(response, evidence.filename)
 
 
 @bp.route("/bewijs/<int:evidence_id>/voorbeeld/<int:page>.png")
@@ -74,12 +69,8 @@ def preview(evidence_id: int, page: int):
         abort(404)
     record(session, current_user, "evidence.previewed", "evidence_file", evidence.id, after={"page": page})
     session.commit()
-    response = Response(image, mimetype="image/png" if evidence.content_type == "application/pdf"
-                        else evidence.content_type)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "private, no-store"
-    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return sealed_file(Response(image, mimetype="image/png" if evidence.content_type == "application/pdf"
+                                else evidence.content_type))
 
 
 def evidence_bytes(session, evidence: EvidenceFile) -> bytes:
@@ -91,13 +82,3 @@ def _stream(open_session, storage: Storage, key: str, start: int) -> Iterator[by
     """Yield the file from `start` on, after the request has ended, through a session of its own (closed at the end)."""
     with open_session() as reader:
         yield from storage.chunks(reader, key, start)
-
-
-def _filename_options(name: str) -> dict[str, str]:
-    """The download name as send_file gives it: plain ASCII, plus an RFC 5987 `filename*` for other letters."""
-    try:
-        name.encode("ascii")
-    except UnicodeEncodeError:
-        simple = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
-        return {"filename": simple, "filename*": f"UTF-8''{quote(name, safe='!#$&+^`|~')}"}
-    return {"filename": name}

@@ -61,6 +61,8 @@ def import_statement(session: Session, actor: m.User, data: bytes) -> ImportResu
     keys = [entry.key for entry in parsed.entries]
     known_keys = set(session.scalars(select(m.BankEntry.entry_key).where(m.BankEntry.entry_key.in_(keys)))) \
         if keys else set()
+    named = {entry.key: _numbers(entry) for entry in parsed.entries}
+    documents = _documents(session, actor, {number for numbers in named.values() for number in numbers})
     booked = unmatched = known = 0
     seen: set[str] = set()
     for entry in parsed.entries:
@@ -70,7 +72,7 @@ def import_statement(session: Session, actor: m.User, data: bytes) -> ImportResu
         seen.add(entry.key)
         row = _entry_row(statement, entry)
         session.add(row)
-        invoice, why = _match(session, actor, entry)
+        invoice, why = _match(named[entry.key], documents)
         if invoice is not None:
             why = _book(session, actor, row, invoice)
         if why is None:
@@ -126,14 +128,26 @@ def _entry_row(statement: m.BankStatement, entry: Entry) -> m.BankEntry:
                        bank_reference=entry.bank_reference, status="unmatched", note="")
 
 
-def _match(session: Session, actor: m.User, entry: Entry) -> tuple[m.Invoice | None, str | None]:
+def _numbers(entry: Entry) -> list[str]:
+    """The invoice and credit-note numbers the remittance text names."""
+    return sorted({f"{series}-{number}" for series, number in NUMBER.findall(entry.remittance.upper())})
+
+
+def _documents(session: Session, actor: m.User, numbers: set[str]) -> dict[str, m.Invoice]:
+    """The named documents in the actor's scope, by number, in one query for the whole statement."""
+    if not numbers:
+        return {}
+    found = session.scalars(scope_invoices(actor, select(m.Invoice)).where(m.Invoice.display_number.in_(numbers)))
+    return {invoice.display_number: invoice for invoice in found}
+
+
+def _match(numbers: list[str], documents: dict[str, m.Invoice]) -> tuple[m.Invoice | None, str | None]:
     """The one document whose number the remittance names, or why there is none."""
-    numbers = sorted({f"{series}-{number}" for series, number in NUMBER.findall(entry.remittance.upper())})
     if not numbers:
         return None, "Geen factuurnummer in de omschrijving gevonden."
     if len(numbers) > 1:
         return None, f"De omschrijving noemt meerdere nummers ({', '.join(numbers[:5])}); verdeel het bedrag zelf."
-    invoice = session.scalar(scope_invoices(actor, select(m.Invoice)).where(m.Invoice.display_number == numbers[0]))
+    invoice = documents.get(numbers[0])
     if invoice is None:
         return None, f"Nummer {numbers[0]} is geen factuur of creditnota van dit consortium."
     return invoice, None

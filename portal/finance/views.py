@@ -24,6 +24,7 @@ from ..access import get_contract, requires_role, scope_contracts, scope_invoice
 from ..audit import record
 from ..db import get_session
 from ..formatting import euro, nl_date
+from ..hardening import sealed_file
 from ..models import (Contract, CreditNoteCorrection, Invoice, Municipality, Payment, Provider,
                       SettlementRun, User)
 from . import exports
@@ -417,13 +418,11 @@ def _download(invoice: Invoice, body: bytes, sha256: str, mimetype: str, extensi
     if hashlib.sha256(body).hexdigest() != sha256:
         current_app.logger.error("stored %s of invoice %s does not match its SHA-256", extension, invoice.id)
         abort(500)
-    response = Response(body, mimetype=mimetype)
+    response = sealed_file(Response(body, mimetype=mimetype))
     response.headers["Content-Disposition"] = f'attachment; filename="{invoice.display_number}.{extension}"'
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response.set_etag(sha256)
     response.headers["Repr-Digest"] = f"sha-256=:{base64.b64encode(bytes.fromhex(sha256)).decode()}:"
-    return _no_store(response)
+    return response
 
 
 @bp.get("/facturen/<int:invoice_id>/pdf")

@@ -17,7 +17,7 @@ from ..access import contract_choices, get_objection, requires_role, scope_runs
 from ..audit import record
 from ..db import get_session
 from ..evidence.storage import read_upload
-from ..hardening import database_id
+from ..hardening import database_id, sealed_file
 from ..models import MilestoneClaim, Objection, ObjectionAttachment, Review, SettlementLine, SettlementRun, User
 from ..statements.queries import LINE_STATUS
 from ..storage import get_storage
@@ -93,13 +93,7 @@ def attachment(objection_id: int, attachment_id: int):
     record(session, current_user, "objection_attachment.downloaded", "objection", objection.id,
            after={"attachment": file.id})
     session.commit()
-    response = Response(data, mimetype=file.content_type)
-    response.headers.set("Content-Disposition", "attachment", filename=file.filename.encode("ascii", "replace")
-                         .decode("ascii"))
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "private, no-store"
-    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return sealed_file(Response(data, mimetype=file.content_type), file.filename)
 
 
 def _render_new(session: Session, line: SettlementLine, form: ObjectionForm):
